@@ -1,0 +1,7 @@
+package org.crustyclaw.api.model;
+
+/** One turn of a conversation. */
+public record ChatMessage(Role role, String content) {
+
+    public enum Role { SYSTEM, USER, ASSISTANT, TOOL }
+}
