@@ -16,4 +16,14 @@ import java.util.Optional;
  * @param expires     when it is rejected automatically
  */
 public record ApprovalRequest(String id, String what, String why, String requestedBy, String rule,
-        Optional<String> detail, Instant created, Instant expires) {}
+        Optional<String> detail, Instant created, Instant expires) {
+
+    public ApprovalRequest {
+        if (!id.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new IllegalArgumentException("approval id '" + id + "' is not 1-64 letters, digits, '_', '.' or '-'");
+        }
+        if (!expires.isAfter(created)) {
+            throw new IllegalArgumentException("approval " + id + " expires (" + expires + ") before it is created (" + created + ")");
+        }
+    }
+}

@@ -5,27 +5,47 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
+import org.crustyclaw.api.policy.Principal.Authenticated;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The one approval service every part uses. Requests are durable: a restart keeps
- * them pending. Implemented by the core.
+ * The one approval service every part uses (policy {@code ask} decisions, review gates,
+ * channels, the TUI). Requests are durable: a restart keeps them pending, and every request
+ * and answer is audited. Implemented by the security bundle.
  */
 @ProviderType
 public interface Approvals {
 
-    /** Files a request; the stage completes when it is answered or times out. */
+    /** The timeout to use when nothing more specific is configured. */
+    Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+
+    /**
+     * Files a request; the stage completes when it is answered, or with a rejection by
+     * {@code timeout} when {@code timeout} passes. Filing a request whose id is already
+     * pending (an action resumed after a restart) re-attaches to it instead.
+     */
     CompletionStage<Decision> request(ApprovalRequest request, Duration timeout);
 
+    /**
+     * Files a request with the configured default timeout ({@code [approvals]
+     * default_timeout_minutes}, {@link #DEFAULT_TIMEOUT} when unset).
+     */
+    CompletionStage<Decision> request(ApprovalRequest request);
+
+    /** The requests still waiting, oldest first. */
     List<ApprovalRequest> pending();
 
     Optional<ApprovalRequest> find(String id);
 
+    /** The answer to a request, if it has one. */
+    Optional<Decision> decision(String id);
+
     /**
-     * Answers a pending request.
+     * Answers a pending request. The policy must allow {@code by} the action
+     * {@code review.approve} on the resource {@code approval.<rule that asked>}.
      *
      * @throws IllegalArgumentException if the id is unknown or already answered
      * @throws SecurityException if {@code by} may not answer it
      */
-    Decision answer(String id, boolean approve, String by, String reason);
+    Decision answer(String id, boolean approve, Authenticated by, String reason);
 }

@@ -1,5 +1,6 @@
 package org.crustyclaw.api.sandbox;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -31,4 +32,16 @@ public interface SandboxBackend {
      * @throws SandboxException when the sandbox could not be created at all
      */
     ExecResult run(SandboxSpec spec, Consumer<OutputLine> lines) throws SandboxException;
+
+    /**
+     * Starts a sandbox now for a command given later, so that a warm pool can hide the
+     * start-up cost. The default starts nothing and runs everything at
+     * {@link PreparedSandbox#exec}; backends that can pre-start override it.
+     *
+     * @param workspace an existing absolute host directory, mounted read-write at the same path
+     * @throws SandboxException when the sandbox could not be started
+     */
+    default PreparedSandbox prepare(Path workspace, ResourceLimits limits, String image) throws SandboxException {
+        return new DeferredSandbox(this, workspace, limits, image);
+    }
 }

@@ -40,6 +40,19 @@ public final class Secret implements AutoCloseable {
         return name;
     }
 
+    /** The name, for bean-style serializers (Jackson) and renderers. */
+    public String getName() {
+        return name;
+    }
+
+    /**
+     * Always {@value #REDACTED}: what bean-style serializers (Jackson) and reflective renderers
+     * see in place of the value. Use {@link #reveal()} for the bytes.
+     */
+    public String getValue() {
+        return REDACTED;
+    }
+
     /** A copy of the bytes; zero it when done. */
     public byte[] reveal() {
         if (closed) {

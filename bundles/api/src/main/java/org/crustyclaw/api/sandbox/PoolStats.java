@@ -1,0 +1,18 @@
+package org.crustyclaw.api.sandbox;
+
+/**
+ * One warm pool as {@code sandbox pool} shows it.
+ *
+ * @param image            the image its sandboxes run
+ * @param level            the isolation level it serves
+ * @param backend          the backend its sandboxes come from, {@code -} while none is available
+ * @param size             how many idle sandboxes it keeps ready
+ * @param idle             started and waiting
+ * @param starting         being started by the background refill
+ * @param inUse            handed out and still running
+ * @param handedOut        handed out since the pool was made
+ * @param refillsPerMinute sandboxes started by the refill during the last minute
+ * @param lastError        why the last refill failed, empty when it did not
+ */
+public record PoolStats(String image, IsolationLevel level, String backend, int size, int idle, int starting,
+        int inUse, long handedOut, int refillsPerMinute, String lastError) {}

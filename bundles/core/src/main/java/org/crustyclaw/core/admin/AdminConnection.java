@@ -1,0 +1,216 @@
+package org.crustyclaw.core.admin;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.lang.System.Logger.Level;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+import org.crustyclaw.api.runtime.CommandFailedException;
+import org.crustyclaw.launcher.protocol.Frames;
+
+/**
+ * One client of the admin socket: one Gogo session, any number of requests. Each request runs
+ * on its own thread so the connection can keep reading: stdin frames feed the command, and a
+ * client that goes away interrupts it (Ctrl-C on {@code audit tail -f} ends the tail).
+ */
+final class AdminConnection implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(AdminConnection.class.getName());
+    private static final Pattern COMMAND = Pattern.compile("[a-z][a-z0-9_-]*(:[a-z][a-z0-9_-]*)?");
+
+    private final SocketChannel channel;
+    private final DataInputStream in;
+    private final DataOutputStream out;
+    private final PipedOutputStream stdin = new PipedOutputStream();
+    private final CommandSession session;
+    private final AtomicReference<Thread> running = new AtomicReference<>();
+
+    AdminConnection(SocketChannel channel, CommandProcessor processor) throws IOException {
+        this.channel = channel;
+        this.in = Frames.input(channel);
+        this.out = Frames.output(channel);
+        PipedInputStream keyboard = new PipedInputStream(stdin, 64 * 1024);
+        this.session = processor.createSession(keyboard, new PrintStream(new FrameStream(Frames.STDOUT), true, StandardCharsets.UTF_8),
+                new PrintStream(new FrameStream(Frames.STDERR), true, StandardCharsets.UTF_8));
+    }
+
+    void serve() throws IOException {
+        UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        String self = System.getProperty("user.name");
+        String user = peer.user().getName();
+        if (!user.equals(self) && !user.equals("root")) {
+            Frames.write(out, Frames.STDERR, "admin socket: user " + user + " may not control a daemon of " + self + "\n");
+            Frames.exit(out, 1);
+            return;
+        }
+        session.put("crustyclaw.principal", "unix:" + user);
+        Thread worker = null;
+        Frames.Frame frame;
+        while ((frame = Frames.read(in)) != null) {
+            switch (frame.type()) {
+                case Frames.COMMAND, Frames.LINE -> {
+                    if (worker != null) {
+                        joinQuietly(worker);
+                    }
+                    Frames.Frame request = frame;
+                    worker = new Thread(() -> execute(request), "admin-command");
+                    worker.setDaemon(true);
+                    running.set(worker);
+                    worker.start();
+                }
+                case Frames.STDIN -> stdin.write(frame.payload());
+                case Frames.STDIN_EOF -> stdin.close();
+                default -> throw new IOException("unknown frame type " + (char) frame.type());
+            }
+        }
+        Thread last = running.get();
+        if (last != null && last.isAlive()) {
+            last.interrupt();
+        }
+    }
+
+    private void execute(Frames.Frame request) {
+        int code;
+        try {
+            Object result = session.execute(request.type() == Frames.COMMAND ? script(request.arguments()) : request.text());
+            if (result != null) {
+                CharSequence text = result instanceof CharSequence s ? s : session.format(result, Converter.INSPECT);
+                String shown = text.toString();
+                session.getConsole().print(shown.endsWith("\n") || shown.isEmpty() ? shown : shown + "\n");
+            }
+            code = 0;
+        } catch (Exception e) {
+            code = Failures.exitCode(e);
+            session.getConsole().flush();
+            error(Failures.message(e));
+        }
+        try {
+            session.getConsole().flush();
+            Frames.exit(out, code);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "client left before the exit code: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Builds a Gogo line that passes every argument as a variable, so no argument is ever
+     * parsed as Gogo syntax ({@code $}, {@code ;}, {@code |}, quotes stay literal).
+     */
+    private String script(List<String> arguments) {
+        if (arguments.isEmpty() || !COMMAND.matcher(arguments.get(0)).matches()) {
+            throw new IllegalArgumentException("not a command name: " + (arguments.isEmpty() ? "(empty)" : arguments.get(0)));
+        }
+        StringBuilder line = new StringBuilder(arguments.get(0));
+        for (int i = 1; i < arguments.size(); i++) {
+            session.put("_arg" + i, arguments.get(i));
+            line.append(" $_arg").append(i);
+        }
+        return line.toString();
+    }
+
+    private void error(String message) {
+        try {
+            Frames.write(out, Frames.STDERR, message.endsWith("\n") ? message : message + "\n");
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "client left before the error: " + e.getMessage());
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        session.close();
+        channel.close();
+    }
+
+    /** Writes what a command prints as frames of one type, as it is printed. */
+    private final class FrameStream extends OutputStream {
+        private final byte type;
+
+        FrameStream(byte type) {
+            this.type = type;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len > 0) {
+                try {
+                    Frames.write(out, type, b, off, len);
+                } catch (IOException e) {
+                    Thread t = running.get();
+                    if (t != null) {
+                        t.interrupt();
+                    }
+                    throw new InterruptedIOException("admin client disconnected");
+                }
+            }
+        }
+    }
+
+    /** Maps what a command threw to an exit code and a message for stderr. */
+    static final class Failures {
+        private Failures() {}
+
+        static int exitCode(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof CommandFailedException f) {
+                    return f.exitCode();
+                }
+                if (t.getClass().getName().equals("org.apache.felix.gogo.runtime.CommandNotFoundException")
+                        || t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).startsWith("Cannot coerce")) {
+                    return 2;
+                }
+            }
+            return 1;
+        }
+
+        static String message(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof CommandFailedException f) {
+                    return f.getMessage();
+                }
+                if (t.getClass().getName().equals("org.apache.felix.gogo.runtime.CommandNotFoundException")) {
+                    return "error: unknown command " + t.getMessage().replace("Command not found: ", "")
+                            + " (run 'crustyclaw --help', or 'help' in the shell)";
+                }
+                if (t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).startsWith("Cannot coerce")) {
+                    return "usage error: " + t.getMessage() + "\n(run the command with --help for its usage)";
+                }
+            }
+            Throwable root = e;
+            while (root.getCause() != null && (root instanceof java.lang.reflect.InvocationTargetException
+                    || root.getMessage() == null)) {
+                root = root.getCause();
+            }
+            return "error: " + (root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName());
+        }
+    }
+}

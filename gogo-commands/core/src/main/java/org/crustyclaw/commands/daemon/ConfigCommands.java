@@ -1,0 +1,70 @@
+package org.crustyclaw.commands.daemon;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.crustyclaw.api.config.ConfigProblem;
+import org.crustyclaw.api.config.ConfigService;
+import org.crustyclaw.api.runtime.CommandFailedException;
+import org.crustyclaw.commands.format.Output;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code config:show}, {@code config:validate}, {@code config:path}. */
+@Component(service = ConfigCommands.class, property = {
+        "osgi.command.scope=config",
+        "osgi.command.function=show",
+        "osgi.command.function=validate",
+        "osgi.command.function=path"})
+public final class ConfigCommands {
+
+    private final ConfigService config;
+
+    @Activate
+    public ConfigCommands(@Reference ConfigService config) {
+        this.config = config;
+    }
+
+    public record Effective(String file, String toml) {}
+
+    public record Validation(String file, boolean valid, List<ConfigProblem> problems) {}
+
+    @Descriptor("shows the effective configuration: file values over defaults, secrets redacted")
+    public String show(@Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json) {
+        String toml = config.effective();
+        return json ? Output.json(new Effective(config.file().toString(), toml)) : toml;
+    }
+
+    @Descriptor("checks the configuration in use against the schema of every installed bundle")
+    public String validate(@Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json) {
+        return validate(json, config.file().toString());
+    }
+
+    @Descriptor("checks a configuration file against the schema of every installed bundle")
+    public String validate(@Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("the TOML file to check") String file) {
+        Path path = Path.of(file).toAbsolutePath();
+        List<ConfigProblem> problems = config.validate(path);
+        Validation result = new Validation(path.toString(), problems.isEmpty(), problems);
+        if (json) {
+            if (problems.isEmpty()) {
+                return Output.json(result);
+            }
+            throw new CommandFailedException(1, Output.json(result));
+        }
+        if (problems.isEmpty()) {
+            return path + ": valid";
+        }
+        StringBuilder out = new StringBuilder(path + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems") + "\n");
+        problems.forEach(p -> out.append("  ").append(p).append('\n'));
+        throw new CommandFailedException(1, out.toString());
+    }
+
+    @Descriptor("prints the configuration file in use")
+    public String path() {
+        return config.file().toString();
+    }
+}

@@ -1,0 +1,139 @@
+package org.crustyclaw.commands.daemon;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
+import org.crustyclaw.api.channel.Channel;
+import org.crustyclaw.api.runtime.CommandFailedException;
+import org.crustyclaw.api.runtime.Daemon;
+import org.crustyclaw.api.runtime.DaemonInfo;
+import org.crustyclaw.api.runtime.PluginBundle;
+import org.crustyclaw.api.runtime.PluginRegistry;
+import org.crustyclaw.api.runtime.SpiType;
+import org.crustyclaw.commands.format.Output;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/** {@code crustyclaw:status}, {@code crustyclaw:stop} and {@code crustyclaw:help}. */
+@Component(service = DaemonCommands.class, property = {
+        "osgi.command.scope=crustyclaw",
+        "osgi.command.function=status",
+        "osgi.command.function=stop",
+        "osgi.command.function=help"})
+public final class DaemonCommands {
+
+    private final BundleContext context;
+    private final Daemon daemon;
+    private final PluginRegistry registry;
+    private final List<Channel> channels = new CopyOnWriteArrayList<>();
+
+    @Activate
+    public DaemonCommands(BundleContext context, @Reference Daemon daemon, @Reference PluginRegistry registry) {
+        this.context = context;
+        this.daemon = daemon;
+        this.registry = registry;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addChannel(Channel channel) {
+        channels.add(channel);
+    }
+
+    void removeChannel(Channel channel) {
+        channels.remove(channel);
+    }
+
+    /** What {@code status} shows; also its JSON shape. */
+    public record Status(boolean running, long pid, Duration uptime, String version, String commit, String java,
+            String stateDir, String config, Map<String, Integer> bundles, Map<String, List<String>> plugins,
+            List<ChannelRow> channels, int deployProblems) {}
+
+    public record ChannelRow(String name, boolean connected) {}
+
+    @Descriptor("shows whether the daemon runs, its pid, uptime, version, bundles, plugins and channels")
+    public String status(@Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json) {
+        DaemonInfo info = daemon.info();
+        Map<String, Integer> bundleStates = new TreeMap<>();
+        Map<String, List<String>> plugins = new TreeMap<>();
+        for (PluginBundle b : registry.bundles()) {
+            bundleStates.merge(b.state(), 1, Integer::sum);
+            b.components().forEach(c -> c.spiTypes().forEach(t -> plugins.computeIfAbsent(t.label(), k -> new ArrayList<>())
+                    .add(c.label().isEmpty() ? c.name() : c.label())));
+        }
+        List<ChannelRow> channelRows = channels.stream().map(c -> new ChannelRow(c.name(), c.connected())).toList();
+        Status status = new Status(true, info.pid(), Duration.between(info.startedAt(), Instant.now()), info.version(),
+                info.commit(), info.javaVersion(), info.stateDir().toString(), info.configFile().toString(), bundleStates,
+                plugins, channelRows, registry.problems().size());
+        if (json) {
+            return Output.json(status);
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("crustyclaw ").append(info.version()).append(" (commit ").append(info.commit()).append(") running\n");
+        out.append("  pid:      ").append(info.pid()).append('\n');
+        out.append("  uptime:   ").append(Output.duration(status.uptime())).append('\n');
+        out.append("  java:     ").append(info.javaVersion()).append('\n');
+        out.append("  state:    ").append(info.stateDir()).append('\n');
+        out.append("  config:   ").append(info.configFile()).append('\n');
+        out.append("  bundles:  ").append(bundleStates.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList())
+                .append('\n');
+        out.append("  plugins:\n");
+        for (SpiType t : SpiType.values()) {
+            List<String> names = plugins.getOrDefault(t.label(), List.of());
+            out.append("    ").append(String.format("%-18s", t.label() + ":")).append(names.isEmpty() ? "-" : String.join(", ", names))
+                    .append('\n');
+        }
+        out.append("  channels: ").append(channelRows.isEmpty() ? "-" : channelRows.stream()
+                .map(c -> c.name() + (c.connected() ? " (connected)" : " (disconnected)")).toList()).append('\n');
+        if (status.deployProblems() > 0) {
+            out.append("  deploy problems: ").append(status.deployProblems()).append(" (see 'crustyclaw plugins list')\n");
+        }
+        return out.toString();
+    }
+
+    @Descriptor("asks the daemon to drain and stop")
+    public String stop() {
+        daemon.shutdown("requested over the admin socket");
+        return "stopping crustyclaw (pid " + daemon.info().pid() + ")";
+    }
+
+    @Descriptor("lists the commands of an area (e.g. 'sandbox') with their descriptions and parameters")
+    public void help(CommandSession session, @Descriptor("the area, e.g. sandbox, policy, config") String area) throws Exception {
+        List<String> functions = new ArrayList<>();
+        try {
+            for (ServiceReference<?> ref : context.getServiceReferences((String) null, "(osgi.command.scope=" + area + ")")) {
+                Object f = ref.getProperty("osgi.command.function");
+                for (String name : f instanceof String[] a ? a : new String[] {String.valueOf(f)}) {
+                    functions.add(area + ":" + name);
+                }
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new CommandFailedException(2, "not an area name: " + area);
+        }
+        if (functions.isEmpty()) {
+            throw new CommandFailedException(2, "no commands in area '" + area + "'; 'crustyclaw --help' lists the verbs");
+        }
+        functions.stream().sorted().distinct().forEach(fn -> {
+            try {
+                session.execute("felix:help " + fn);
+            } catch (Exception e) {
+                session.getConsole().println(fn);
+            }
+        });
+    }
+}

@@ -1,0 +1,279 @@
+package org.crustyclaw.launcher;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.logging.Level;
+
+import org.crustyclaw.api.config.ConfigProblem;
+import org.osgi.framework.launch.Framework;
+
+/** What each verb does on the client side. */
+final class Commands {
+
+    /** Verbs that may run in a short-lived framework when no daemon runs. */
+    private static final Set<String> OFFLINE_SCOPES = Set.of("config", "policy");
+
+    private final Layout layout;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Commands(Layout layout, PrintStream out, PrintStream err) {
+        this.layout = layout;
+        this.out = out;
+        this.err = err;
+    }
+
+    int start(boolean foreground) throws IOException {
+        long running = runningPid();
+        if (running > 0) {
+            err.println("crustyclaw is already running (pid " + running + ", state " + layout.state() + ")");
+            return Main.FAILED;
+        }
+        List<ConfigProblem> problems = Preflight.check(layout);
+        if (!problems.isEmpty()) {
+            err.println("configuration " + layout.config() + " is invalid; not starting:");
+            problems.forEach(p -> err.println("  " + p));
+            return Main.FAILED;
+        }
+        return foreground ? foreground() : background();
+    }
+
+    private int foreground() throws IOException {
+        DaemonRunner.PidLock lock = DaemonRunner.lockPidFile(layout.pidFile());
+        if (lock == null) {
+            err.println("crustyclaw is already running (pid " + DaemonRunner.runningPid(layout.pidFile()) + ")");
+            return Main.FAILED;
+        }
+        Logs.configure(layout.logDir(), "crustyclaw.log", true, Level.INFO);
+        try {
+            return new DaemonRunner(layout, err).run(lock);
+        } catch (org.osgi.framework.BundleException e) {
+            err.println("error: the framework did not start: " + e.getMessage());
+            return Main.FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Main.FAILED;
+        }
+    }
+
+    private int background() throws IOException {
+        Files.createDirectories(layout.logDir());
+        Path log = layout.logDir().resolve("daemon.out");
+        List<String> command = new ArrayList<>();
+        if (new File("/usr/bin/setsid").canExecute()) {
+            command.add("/usr/bin/setsid");
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(layout.jvmOptions());
+        command.addAll(List.of("-Dcrustyclaw.home=" + layout.home(), "-cp", layout.home().resolve("lib") + File.separator + "*",
+                Main.class.getName(), "start", "--foreground", "--config", layout.config().toString()));
+        long started = System.nanoTime();
+        Process daemon = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).redirectErrorStream(true).start();
+        long deadline = started + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<AdminClient> client = AdminClient.connect(layout.socket());
+            if (client.isPresent()) {
+                client.get().close();
+                out.printf("crustyclaw started (pid %d) in %.2fs; state %s%n", DaemonRunner.runningPid(layout.pidFile()),
+                        (System.nanoTime() - started) / 1e9, layout.state());
+                return Main.OK;
+            }
+            if (!daemon.isAlive()) {
+                err.println("crustyclaw did not start (exit " + daemon.exitValue() + "); " + log + " says:");
+                tail(log, 20).forEach(line -> err.println("  " + line));
+                return Main.FAILED;
+            }
+            sleep(20);
+        }
+        err.println("crustyclaw did not open its admin socket within 60s; see " + log);
+        return Main.FAILED;
+    }
+
+    int stop() throws IOException {
+        long pid = runningPid();
+        if (pid <= 0) {
+            out.println("crustyclaw is not running");
+            return Main.OK;
+        }
+        Optional<AdminClient> client = AdminClient.connect(layout.socket());
+        if (client.isPresent()) {
+            try (AdminClient c = client.get()) {
+                c.run(List.of("crustyclaw:stop"), Optional.empty(), out, err);
+            } catch (IOException e) {
+                // the daemon may close the socket as it stops
+            }
+        } else {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        }
+        int timeout = layout.shutdownTimeoutSeconds();
+        long deadline = System.nanoTime() + Duration.ofSeconds(timeout).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)) {
+                out.println("crustyclaw stopped (pid " + pid + ")");
+                return Main.OK;
+            }
+            sleep(50);
+        }
+        err.println("crustyclaw (pid " + pid + ") did not stop within " + timeout + "s");
+        return Main.FAILED;
+    }
+
+    int status(boolean json) throws IOException {
+        Optional<AdminClient> client = AdminClient.connect(layout.socket());
+        if (client.isEmpty()) {
+            if (json) {
+                out.println("{\n  \"running\" : false,\n  \"stateDir\" : \"" + jsonEscape(layout.state().toString()) + "\"\n}");
+            } else {
+                out.println("crustyclaw is not running (state " + layout.state() + ")");
+            }
+            return Main.NOT_RUNNING;
+        }
+        try (AdminClient c = client.get()) {
+            return c.run(json ? List.of("crustyclaw:status", "--json") : List.of("crustyclaw:status"), Optional.empty(), out, err);
+        }
+    }
+
+    int version(boolean json) {
+        Properties build = Layout.buildInfo();
+        String java = System.getProperty("java.vendor") + " " + System.getProperty("java.version");
+        if (json) {
+            out.printf("{%n  \"version\" : \"%s\",%n  \"commit\" : \"%s\",%n  \"buildTime\" : \"%s\",%n  \"javaVersion\" : \"%s\"%n}%n",
+                    jsonEscape(build.getProperty("version", "unknown")), jsonEscape(build.getProperty("commit", "unknown")),
+                    jsonEscape(build.getProperty("buildTime", "unknown")), jsonEscape(java));
+        } else {
+            out.printf("crustyclaw %s (commit %s, built %s) on %s%n", build.getProperty("version", "unknown"),
+                    build.getProperty("commit", "unknown"), build.getProperty("buildTime", "unknown"), java);
+        }
+        return Main.OK;
+    }
+
+    int shell() throws IOException {
+        Optional<AdminClient> client = AdminClient.connect(layout.socket());
+        if (client.isEmpty()) {
+            err.println("crustyclaw is not running; start it with 'crustyclaw start'");
+            return Main.NOT_RUNNING;
+        }
+        boolean interactive = System.console() != null;
+        if (interactive) {
+            out.println("CrustyClaw shell: Gogo commands run in the daemon. 'help' lists them, 'exit' leaves.");
+        }
+        try (AdminClient c = client.get();
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            int last = Main.OK;
+            while (true) {
+                if (interactive) {
+                    out.print("crustyclaw> ");
+                    out.flush();
+                }
+                String line = in.readLine();
+                if (line == null || line.strip().equals("exit")) {
+                    return last;
+                }
+                if (!line.isBlank()) {
+                    last = c.line(line, out, err);
+                }
+            }
+        }
+    }
+
+    /** Runs a Gogo command in the daemon, or offline for config and policy verbs. */
+    int forward(List<String> command, boolean forceOffline) throws IOException {
+        String scope = command.get(0).substring(0, command.get(0).indexOf(':'));
+        Optional<AdminClient> client = forceOffline ? Optional.empty() : AdminClient.connect(layout.socket());
+        if (client.isPresent()) {
+            try (AdminClient c = client.get()) {
+                return c.run(command, stdin(), out, err);
+            }
+        }
+        if (!OFFLINE_SCOPES.contains(scope) && !command.get(0).equals("crustyclaw:help")) {
+            err.println("crustyclaw is not running; start it with 'crustyclaw start' (state " + layout.state() + ")");
+            return Main.NOT_RUNNING;
+        }
+        return oneShot(command);
+    }
+
+    private int oneShot(List<String> command) throws IOException {
+        Path dir = Files.createTempDirectory("crustyclaw-cli");
+        Path socket = dir.resolve("admin.sock");
+        Logs.configure(layout.logDir(), "oneshot.log", false, Level.WARNING);
+        Framework framework;
+        try {
+            framework = new DaemonRunner(layout, err).startOneShot(socket);
+        } catch (org.osgi.framework.BundleException e) {
+            err.println("error: cannot start an offline framework: " + e.getMessage());
+            return Main.FAILED;
+        }
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                Optional<AdminClient> client = AdminClient.connect(socket);
+                if (client.isPresent()) {
+                    try (AdminClient c = client.get()) {
+                        return c.run(command, stdin(), out, err);
+                    }
+                }
+                sleep(10);
+            }
+            err.println("error: the offline framework did not open its admin socket");
+            return Main.FAILED;
+        } finally {
+            try {
+                framework.stop();
+                framework.waitForStop(10_000);
+            } catch (org.osgi.framework.BundleException | InterruptedException e) {
+                err.println("warning: offline framework did not stop cleanly: " + e.getMessage());
+            }
+        }
+    }
+
+    private static Optional<java.io.InputStream> stdin() {
+        return System.console() == null ? Optional.of(System.in) : Optional.empty();
+    }
+
+    private long runningPid() throws IOException {
+        if (!Files.exists(layout.pidFile())) {
+            return -1;
+        }
+        DaemonRunner.PidLock probe = DaemonRunner.lockPidFile(layout.pidFile());
+        if (probe != null) {
+            probe.lock().release();
+            probe.channel().close();
+            return -1;
+        }
+        return DaemonRunner.runningPid(layout.pidFile());
+    }
+
+    private static List<String> tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return all.subList(Math.max(0, all.size() - lines), all.size());
+        } catch (IOException e) {
+            return List.of("(cannot read: " + e.getMessage() + ")");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String jsonEscape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

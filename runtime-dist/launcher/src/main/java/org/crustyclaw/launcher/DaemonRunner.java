@@ -1,0 +1,186 @@
+package org.crustyclaw.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.felix.framework.FrameworkFactory;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
+
+/**
+ * Runs the daemon in this JVM: Felix with the bundles of {@code bundle/bundles.list} at their
+ * start levels, the pid file held under an exclusive lock for the daemon's whole life (so a
+ * second start is refused), SIGHUP wired to the configuration reload and SIGTERM to a drained
+ * shutdown.
+ */
+final class DaemonRunner {
+
+    /** The system bundle exports these from the class path: the admin protocol, peer credentials, signals. */
+    static final String SYSTEM_PACKAGES_EXTRA = "org.crustyclaw.launcher.protocol;version=1.0.0,jdk.net,sun.misc";
+
+    private final Layout layout;
+    private final PrintStream err;
+
+    DaemonRunner(Layout layout, PrintStream err) {
+        this.layout = layout;
+        this.err = err;
+    }
+
+    /** Holds the pid file lock; empty when another daemon holds it. */
+    record PidLock(FileChannel channel, FileLock lock) {}
+
+    static PidLock lockPidFile(Path pidFile) throws IOException {
+        Files.createDirectories(pidFile.getParent());
+        Files.setPosixFilePermissions(pidFile.getParent(), PosixFilePermissions.fromString("rwx------"));
+        FileChannel channel = FileChannel.open(pidFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock();
+        if (lock == null) {
+            channel.close();
+            return null;
+        }
+        return new PidLock(channel, lock);
+    }
+
+    /** Reads the pid of the daemon that holds the pid file, or -1. */
+    static long runningPid(Path pidFile) {
+        try {
+            String text = Files.readString(pidFile, StandardCharsets.UTF_8).trim();
+            return text.isEmpty() ? -1 : Long.parseLong(text);
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Runs until the framework stops; returns the process exit code. */
+    int run(PidLock pid) throws IOException, BundleException, InterruptedException {
+        pid.channel().truncate(0);
+        pid.channel().write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+        pid.channel().force(true);
+        Framework framework = start(properties(layout.socket(), false));
+        Signals.onHangup(() -> hangup(framework.getBundleContext()));
+        Thread shutdownHook = new Thread(() -> stop(framework), "sigterm");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        framework.waitForStop(0);
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down through SIGTERM
+        }
+        Files.deleteIfExists(layout.pidFile());
+        pid.lock().release();
+        pid.channel().close();
+        return 0;
+    }
+
+    /** Starts a framework for one command when no daemon runs; the caller stops it. */
+    Framework startOneShot(Path socket) throws IOException, BundleException {
+        return start(properties(socket, true));
+    }
+
+    private Map<String, String> properties(Path socket, boolean oneShot) throws IOException {
+        Properties build = Layout.buildInfo();
+        Map<String, String> p = new HashMap<>();
+        Path cache = oneShot ? Files.createTempDirectory("crustyclaw-oneshot") : layout.state().resolve("felix-cache");
+        p.put(Constants.FRAMEWORK_STORAGE, cache.toString());
+        p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        p.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SYSTEM_PACKAGES_EXTRA);
+        p.put("felix.log.level", "1");
+        p.put("crustyclaw.home", layout.home().toString());
+        p.put("crustyclaw.config", layout.config().toString());
+        p.put("crustyclaw.state.dir", layout.state().toString());
+        p.put("crustyclaw.deploy.dir", layout.deploy().toString());
+        p.put("crustyclaw.admin.socket", socket.toString());
+        p.put("crustyclaw.oneshot", Boolean.toString(oneShot));
+        p.put("crustyclaw.version", build.getProperty("version", "unknown"));
+        p.put("crustyclaw.commit", build.getProperty("commit", "unknown"));
+        p.put("crustyclaw.buildTime", build.getProperty("buildTime", "unknown"));
+        p.put("crustyclaw.startedAt", Long.toString(ProcessHandle.current().info().startInstant()
+                .map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis())));
+        return p;
+    }
+
+    private Framework start(Map<String, String> properties) throws IOException, BundleException {
+        Framework framework = new FrameworkFactory().newFramework(properties);
+        framework.init();
+        BundleContext context = framework.getBundleContext();
+        int maxLevel = 1;
+        List<Bundle> installed = new ArrayList<>();
+        for (String line : Files.readAllLines(layout.bundles().resolve("bundles.list"))) {
+            line = line.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] parts = line.split("\\s+", 2);
+            int level = Integer.parseInt(parts[0]);
+            Path jar = layout.bundles().resolve(parts[1]);
+            Bundle b = context.installBundle(jar.toUri().toString());
+            b.adapt(BundleStartLevel.class).setStartLevel(level);
+            installed.add(b);
+            maxLevel = Math.max(maxLevel, level);
+        }
+        for (Bundle b : installed) {
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                b.start();
+            }
+        }
+        framework.start();
+        int target = maxLevel;
+        java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+        framework.adapt(FrameworkStartLevel.class).setStartLevel(target, event -> reached.countDown());
+        try {
+            reached.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Bundle b : installed) {
+            if (b.getState() != Bundle.ACTIVE && b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                err.println("warning: bundle " + b.getSymbolicName() + " is not active (state " + b.getState() + ")");
+            }
+        }
+        return framework;
+    }
+
+    private void hangup(BundleContext context) {
+        try {
+            for (ServiceReference<Runnable> ref : context.getServiceReferences(Runnable.class, "(crustyclaw.signal=HUP)")) {
+                Runnable r = context.getService(ref);
+                if (r != null) {
+                    try {
+                        r.run();
+                    } finally {
+                        context.ungetService(ref);
+                    }
+                }
+            }
+        } catch (org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
+            err.println("SIGHUP: " + e.getMessage());
+        }
+    }
+
+    private void stop(Framework framework) {
+        try {
+            framework.stop();
+            framework.waitForStop(layout.shutdownTimeoutSeconds() * 1000L);
+        } catch (BundleException | InterruptedException e) {
+            err.println("shutdown: " + e.getMessage());
+        }
+    }
+}

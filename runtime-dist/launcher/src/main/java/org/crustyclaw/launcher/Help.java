@@ -1,0 +1,89 @@
+package org.crustyclaw.launcher;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** Help for the verbs the launcher knows; plugin verbs get theirs from the daemon's Gogo help. */
+final class Help {
+
+    private Help() {}
+
+    private static final Map<String, String> VERBS = Map.of(
+            "start", """
+                    usage: crustyclaw start [--foreground] [--config FILE]
+                    Starts the daemon: Felix with the bundles of bundle/, the admin socket in the state
+                    directory, and the watcher on deploy/. Returns once the daemon answers; --foreground
+                    keeps it in this terminal (logs to stderr too). Refuses to start a second daemon on
+                    the same state directory. The configuration is checked first; a broken file stops here.
+                    """,
+            "stop", """
+                    usage: crustyclaw stop
+                    Asks the daemon to drain and exit (SIGTERM does the same) and waits up to
+                    [daemon] shutdown_timeout_seconds. Exit 1 if it did not stop in time.
+                    """,
+            "status", """
+                    usage: crustyclaw status [--json]
+                    Running or not, pid, uptime, version, bundles by state, plugins by SPI type, channels.
+                    Exit 0 when the daemon runs, 3 when it does not.
+                    """,
+            "version", """
+                    usage: crustyclaw version [--json]
+                    Version, git commit, build time and the Java running the CLI.
+                    """,
+            "config", """
+                    usage: crustyclaw config show [--json]
+                           crustyclaw config validate [FILE]
+                           crustyclaw config path
+                    show: the effective configuration, file values over defaults, secrets redacted.
+                    validate: checks FILE (default: the configuration in use) against every installed
+                    bundle's schema; prints each problem as file:line:column: key: what was expected.
+                    Exit 1 when there are problems. Works without a running daemon.
+                    path: the configuration file in use.
+                    Global option --config FILE picks another configuration file.
+                    """,
+            "plugins", """
+                    usage: crustyclaw plugins list [--json] [--all]
+                           crustyclaw plugins install FILE
+                           crustyclaw plugins uninstall NAME
+                    list: plugin bundles with their components grouped by SPI type (sandbox backends,
+                    tool adapters, blueprints, review gates, channels, model providers, hooks), state and
+                    service ranking; --all lists every bundle. Failed deploys are listed after them.
+                    install: copies a bundle jar into deploy/ and waits until it is active.
+                    uninstall: removes the plugin with that symbolic name from deploy/.
+                    """,
+            "shell", """
+                    usage: crustyclaw shell
+                    An interactive Gogo shell in the running daemon: 'help' lists every command,
+                    'exit' or Ctrl-D leaves. Commands read from stdin when it is not a terminal.
+                    """);
+
+    static Optional<String> verb(String verb) {
+        return Optional.ofNullable(VERBS.get(verb));
+    }
+
+    static String overview() {
+        return """
+                usage: crustyclaw [--config FILE] VERB [ARGS...]
+
+                CrustyClaw, a security-first runtime for AI agents.
+
+                Daemon:
+                  start [--foreground]      start the daemon (returns when it answers)
+                  stop                      drain and stop the daemon
+                  status [--json]           running or not, bundles, plugins, channels (exit 3: not running)
+                  version [--json]          version, commit, build time, Java
+                  shell                     interactive Gogo shell in the daemon
+
+                Configuration and plugins:
+                  config show|validate|path the configuration file: effective values, checks, location
+                  plugins list|install|uninstall   plugin bundles in deploy/, grouped by SPI type
+
+                Any other 'crustyclaw AREA VERB ARGS' runs the Gogo command AREA:VERB in the daemon, e.g.
+                  sandbox list, sandbox run, policy check, review approve, audit tail, secrets set.
+                'crustyclaw help AREA' lists an area's commands from the daemon.
+
+                Exit codes: 0 success, 1 failure, 2 usage error, 3 daemon not running.
+                Environment: CRUSTYCLAW_STATE (state directory), CRUSTYCLAW_CONFIG (configuration file).
+                """;
+    }
+}

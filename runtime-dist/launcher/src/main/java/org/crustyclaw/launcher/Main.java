@@ -1,0 +1,132 @@
+package org.crustyclaw.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code bin/crustyclaw}: starts the daemon, and runs every other verb as a Gogo command in
+ * it over the admin socket ({@code crustyclaw A B args} runs {@code A:B args}), or in a
+ * short-lived framework when no daemon runs and the verb works offline.
+ */
+public final class Main {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+    static final int NOT_RUNNING = 3;
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(List.of(args), System.out, System.err);
+        } catch (UsageException e) {
+            System.err.println("usage error: " + e.getMessage());
+            System.err.println("run 'crustyclaw --help' for the verbs, 'crustyclaw VERB --help' for one verb");
+            code = USAGE;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            code = FAILED;
+        }
+        System.out.flush();
+        System.exit(code);
+    }
+
+    static int run(List<String> argv, PrintStream out, PrintStream err) throws IOException {
+        List<String> args = new ArrayList<>(argv);
+        Optional<Path> config = takeOption(args, "--config").map(Path::of);
+        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help") && args.size() == 1) {
+            out.print(Help.overview());
+            return args.isEmpty() ? USAGE : OK;
+        }
+        String verb = args.get(0);
+        List<String> rest = args.subList(1, args.size());
+        if (verb.equals("help")) {
+            return help(rest.get(0), out, err, config);
+        }
+        if (rest.contains("--help") || rest.contains("-h")) {
+            return help(verb, out, err, config);
+        }
+        Layout layout = Layout.resolve(config, System.getenv());
+        Commands commands = new Commands(layout, out, err);
+        switch (verb) {
+            case "start":
+                onlyFlags(rest, "start", "--foreground");
+                return commands.start(rest.contains("--foreground"));
+            case "stop":
+                onlyFlags(rest, "stop");
+                return commands.stop();
+            case "status":
+                onlyFlags(rest, "status", "--json");
+                return commands.status(rest.contains("--json"));
+            case "version":
+                onlyFlags(rest, "version", "--json");
+                return commands.version(rest.contains("--json"));
+            case "shell":
+                onlyFlags(rest, "shell");
+                return commands.shell();
+            case "--version":
+                return commands.version(false);
+            default:
+                if (verb.startsWith("-")) {
+                    throw new UsageException("unknown option " + verb + " before the verb");
+                }
+                if (rest.isEmpty() || rest.get(0).startsWith("-")) {
+                    throw new UsageException("'" + verb + "' needs a sub-command, e.g. 'crustyclaw " + verb
+                            + " list'; see 'crustyclaw " + verb + " --help'");
+                }
+                List<String> command = new ArrayList<>();
+                command.add(verb + ":" + rest.get(0));
+                command.addAll(rest.subList(1, rest.size()));
+                return commands.forward(command, config.isPresent());
+        }
+    }
+
+    private static int help(String verb, PrintStream out, PrintStream err, Optional<Path> config) throws IOException {
+        Optional<String> local = Help.verb(verb);
+        if (local.isPresent()) {
+            out.print(local.get());
+            return OK;
+        }
+        Commands commands = new Commands(Layout.resolve(config, System.getenv()), out, err);
+        return commands.forward(List.of("crustyclaw:help", verb), false);
+    }
+
+    /** Removes {@code name VALUE} from the arguments and returns the value. */
+    static Optional<String> takeOption(List<String> args, String name) {
+        int i = args.indexOf(name);
+        if (i < 0) {
+            return Optional.empty();
+        }
+        if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+            throw new UsageException(name + " needs a value");
+        }
+        String value = args.get(i + 1);
+        args.remove(i + 1);
+        args.remove(i);
+        return Optional.of(value);
+    }
+
+    private static void onlyFlags(List<String> args, String verb, String... allowed) {
+        for (String a : args) {
+            if (!List.of(allowed).contains(a)) {
+                throw new UsageException("'" + verb + "' does not take '" + a + "'"
+                        + (allowed.length == 0 ? "" : "; it takes " + String.join(", ", allowed)));
+            }
+        }
+    }
+
+    /** Wrong words on the command line: exit code 2. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}
