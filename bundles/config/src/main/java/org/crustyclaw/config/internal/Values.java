@@ -19,7 +19,7 @@ final class Values {
     static Object convert(TomlValue value, Schema.Attr attr) {
         if (!attr.multiple()) {
             if (value instanceof TomlArray) {
-                throw new IllegalArgumentException("expected a single " + describe(attr) + ", found an array");
+                throw new IllegalArgumentException("expected " + describe(attr) + " (a single value), found an array");
             }
             return scalar(value, attr);
         }
