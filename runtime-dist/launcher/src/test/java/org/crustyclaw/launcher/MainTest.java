@@ -1,0 +1,55 @@
+package org.crustyclaw.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) throws IOException {
+        return Main.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void noArgumentsPrintsTheOverviewAsAUsageError() throws IOException {
+        assertThat(run()).isEqualTo(Main.USAGE);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: crustyclaw", "start [--foreground]", "Exit codes");
+    }
+
+    @Test
+    void helpForALocalVerbNeedsNoDaemon() throws IOException {
+        assertThat(run("status", "--help")).isEqualTo(Main.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: crustyclaw status [--json]", "3 when it does not");
+        out.reset();
+        assertThat(run("help", "plugins")).isEqualTo(Main.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("plugins install FILE");
+    }
+
+    @Test
+    void unknownFlagsAndMissingSubcommandsAreUsageErrors() {
+        assertThatThrownBy(() -> run("status", "--bogus")).isInstanceOf(Main.UsageException.class)
+                .hasMessage("'status' does not take '--bogus'; it takes --json");
+        assertThatThrownBy(() -> run("plugins")).isInstanceOf(Main.UsageException.class)
+                .hasMessageContaining("'plugins' needs a sub-command");
+        assertThatThrownBy(() -> run("--config")).isInstanceOf(Main.UsageException.class)
+                .hasMessage("--config needs a value");
+    }
+
+    @Test
+    void configOptionIsTakenFromAnywhere() {
+        List<String> args = new ArrayList<>(List.of("policy", "check", "--config", "p.toml", "--role", "admin"));
+        assertThat(Main.takeOption(args, "--config")).contains("p.toml");
+        assertThat(args).containsExactly("policy", "check", "--role", "admin");
+    }
+}
