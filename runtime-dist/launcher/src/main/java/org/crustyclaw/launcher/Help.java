@@ -33,11 +33,16 @@ final class Help {
             "config", """
                     usage: crustyclaw config show [--json]
                            crustyclaw config validate [FILE]
+                           crustyclaw config reload
+                           crustyclaw config reference
                            crustyclaw config path
                     show: the effective configuration, file values over defaults, secrets redacted.
                     validate: checks FILE (default: the configuration in use) against every installed
                     bundle's schema; prints each problem as file:line:column: key: what was expected.
                     Exit 1 when there are problems. Works without a running daemon.
+                    reload: re-reads the file and applies what changed (same as SIGHUP); a broken file is
+                    rejected whole and the running configuration stays.
+                    reference: every section and key the installed bundles accept, as Markdown.
                     path: the configuration file in use.
                     Global option --config FILE picks another configuration file.
                     """,
@@ -75,7 +80,7 @@ final class Help {
                   shell                     interactive Gogo shell in the daemon
 
                 Configuration and plugins:
-                  config show|validate|path the configuration file: effective values, checks, location
+                  config show|validate|reload|reference|path   the configuration file
                   plugins list|install|uninstall   plugin bundles in deploy/, grouped by SPI type
 
                 Any other 'crustyclaw AREA VERB ARGS' runs the Gogo command AREA:VERB in the daemon, e.g.

@@ -19,6 +19,9 @@ public interface ConfigService {
     /** The effective configuration as TOML, every sensitive value redacted. */
     String effective();
 
+    /** The configuration reference in Markdown: every section the installed bundles accept. */
+    String reference();
+
     /** Checks a file against the schema of the installed bundles without applying it. */
     List<ConfigProblem> validate(Path file);
 

@@ -99,6 +99,11 @@ public final class TomlConfigService implements ConfigService, Runnable {
     }
 
     @Override
+    public String reference() {
+        return ReferenceDoc.render(schema());
+    }
+
+    @Override
     public List<ConfigProblem> validate(Path candidate) {
         return check(candidate).problems;
     }

@@ -7,6 +7,7 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.crustyclaw.api.config.ConfigProblem;
 import org.crustyclaw.api.config.ConfigService;
+import org.crustyclaw.api.config.ReloadResult;
 import org.crustyclaw.api.runtime.CommandFailedException;
 import org.crustyclaw.commands.format.Output;
 import org.osgi.service.component.annotations.Activate;
@@ -18,7 +19,9 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.scope=config",
         "osgi.command.function=show",
         "osgi.command.function=validate",
-        "osgi.command.function=path"})
+        "osgi.command.function=path",
+        "osgi.command.function=reference",
+        "osgi.command.function=reload"})
 public final class ConfigCommands {
 
     private final ConfigService config;
@@ -61,6 +64,23 @@ public final class ConfigCommands {
         StringBuilder out = new StringBuilder(path + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems") + "\n");
         problems.forEach(p -> out.append("  ").append(p).append('\n'));
         throw new CommandFailedException(1, out.toString());
+    }
+
+    @Descriptor("prints the configuration reference (Markdown) from the metatype of every installed bundle")
+    public String reference() {
+        return config.reference();
+    }
+
+    @Descriptor("re-reads the configuration file and applies what changed, or rejects it whole (same as SIGHUP)")
+    public String reload() {
+        ReloadResult result = config.reload();
+        if (result instanceof ReloadResult.Rejected r) {
+            StringBuilder out = new StringBuilder(config.file() + " rejected; the previous configuration stays in force:\n");
+            r.problems().forEach(p -> out.append("  ").append(p).append('\n'));
+            throw new CommandFailedException(1, out.toString());
+        }
+        List<String> changed = ((ReloadResult.Applied) result).changed();
+        return "reloaded " + config.file() + (changed.isEmpty() ? "; nothing changed" : "; changed: " + String.join(", ", changed));
     }
 
     @Descriptor("prints the configuration file in use")
