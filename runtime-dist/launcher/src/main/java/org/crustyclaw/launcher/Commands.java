@@ -77,6 +77,7 @@ final class Commands {
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(layout.jvmOptions());
+        command.addAll(ClassDataSharing.options(layout, layout.jvmOptions()));
         command.addAll(List.of("-Dcrustyclaw.home=" + layout.home(), "-cp", layout.home().resolve("lib") + File.separator + "*",
                 Main.class.getName(), "start", "--foreground", "--config", layout.config().toString()));
         long started = System.nanoTime();
