@@ -41,7 +41,9 @@ final class AdminClient implements AutoCloseable {
                 channel.close();
                 return Optional.empty();
             }
-            return Optional.of(new AdminClient(channel));
+            AdminClient client = new AdminClient(channel);
+            Frames.write(client.out, Frames.WORKDIR, Path.of("").toAbsolutePath().toString());
+            return Optional.of(client);
         } catch (IOException e) {
             return Optional.empty();
         }

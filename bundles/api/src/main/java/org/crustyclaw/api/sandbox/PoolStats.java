@@ -12,7 +12,10 @@ package org.crustyclaw.api.sandbox;
  * @param inUse            handed out and still running
  * @param handedOut        handed out since the pool was made
  * @param refillsPerMinute sandboxes started by the refill during the last minute
+ * @param acquireP50Millis median time to hand out a sandbox, over the recent acquisitions (0 before any)
+ * @param acquireP99Millis 99th percentile of the same
  * @param lastError        why the last refill failed, empty when it did not
  */
 public record PoolStats(String image, IsolationLevel level, String backend, int size, int idle, int starting,
-        int inUse, long handedOut, int refillsPerMinute, String lastError) {}
+        int inUse, long handedOut, int refillsPerMinute, double acquireP50Millis, double acquireP99Millis,
+        String lastError) {}

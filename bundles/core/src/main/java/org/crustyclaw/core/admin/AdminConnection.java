@@ -11,7 +11,9 @@ import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
@@ -21,6 +23,7 @@ import jdk.net.UnixDomainPrincipal;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
+import org.crustyclaw.api.policy.Principal;
 import org.crustyclaw.api.runtime.CommandFailedException;
 import org.crustyclaw.launcher.protocol.Frames;
 
@@ -59,7 +62,8 @@ final class AdminConnection implements AutoCloseable {
             Frames.exit(out, 1);
             return;
         }
-        session.put("crustyclaw.principal", "unix:" + user);
+        // Only the daemon's owner and root get here: they operate the daemon.
+        session.put("crustyclaw.principal", new Principal.Authenticated(user, Set.of("admin"), "cli", "unix-peer-credentials"));
         Thread worker = null;
         Frames.Frame frame;
         while ((frame = Frames.read(in)) != null) {
@@ -74,6 +78,7 @@ final class AdminConnection implements AutoCloseable {
                     running.set(worker);
                     worker.start();
                 }
+                case Frames.WORKDIR -> session.currentDir(Path.of(frame.text()));
                 case Frames.STDIN -> stdin.write(frame.payload());
                 case Frames.STDIN_EOF -> stdin.close();
                 default -> throw new IOException("unknown frame type " + (char) frame.type());

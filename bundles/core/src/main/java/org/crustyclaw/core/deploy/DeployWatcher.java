@@ -56,7 +56,7 @@ public final class DeployWatcher implements PluginRegistry {
     private final ServiceComponentRuntime scr;
     private final Hooks hooks;
     private final ScheduledExecutorService scanner;
-    private final Map<String, Seen> seen = new HashMap<>();
+    private final Map<String, Seen> seen = new ConcurrentHashMap<>();
     private final Map<String, DeployProblem> problems = new ConcurrentHashMap<>();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -99,12 +99,13 @@ public final class DeployWatcher implements PluginRegistry {
     synchronized void scan() throws IOException {
         Map<String, Path> present = new HashMap<>();
         try (var files = Files.list(dir)) {
-            files.filter(f -> f.getFileName().toString().endsWith(".jar") && Files.isRegularFile(f))
+            files.filter(f -> (f.getFileName().toString().endsWith(".jar") || f.getFileName().toString().endsWith(".json"))
+                    && Files.isRegularFile(f))
                     .forEach(f -> present.put(f.getFileName().toString(), f));
         }
         for (Bundle b : context.getBundles()) {
             String location = b.getLocation();
-            if (location.startsWith(LOCATION_PREFIX) && !present.containsKey(location.substring(LOCATION_PREFIX.length()))) {
+            if (location.startsWith(LOCATION_PREFIX) && !present.containsKey(deployedFile(location))) {
                 remove(b);
             }
         }
@@ -116,7 +117,11 @@ public final class DeployWatcher implements PluginRegistry {
             Seen before = seen.get(entry.getKey());
             if (before != null && before.modified() == now.modified() && before.size() == now.size()) {
                 if (!before.handled()) {
-                    deploy(entry.getKey(), file);
+                    if (entry.getKey().endsWith(".json")) {
+                        deployFeature(entry.getKey(), file);
+                    } else {
+                        deploy(entry.getKey(), file);
+                    }
                     seen.put(entry.getKey(), new Seen(now.modified(), now.size(), true));
                 }
             } else {
@@ -162,8 +167,98 @@ public final class DeployWatcher implements PluginRegistry {
         }
     }
 
+    /** The deploy/ file a bundle came from: {@code deploy:x.jar}, or {@code deploy:f.json!g:a:v} for a feature's bundle. */
+    private static String deployedFile(String location) {
+        String rest = location.substring(LOCATION_PREFIX.length());
+        int bang = rest.indexOf('!');
+        return bang < 0 ? rest : rest.substring(0, bang);
+    }
+
+    /**
+     * Installs every bundle of a feature, or none: a bundle that cannot be found or started
+     * rolls the whole feature back. Bundles the framework already has (same symbolic name and
+     * version, e.g. from bundle/) are shared, not installed twice. A changed file replaces the
+     * feature's bundles; a removed one uninstalls them.
+     */
+    private void deployFeature(String name, Path file) {
+        for (Bundle b : context.getBundles()) {
+            if (b.getLocation().startsWith(LOCATION_PREFIX + name + "!")) {
+                remove(b);
+            }
+        }
+        List<FeatureFile.Entry> entries;
+        try {
+            entries = FeatureFile.read(file);
+        } catch (IllegalArgumentException e) {
+            fail(name, e.getMessage());
+            return;
+        }
+        String home = Objects.requireNonNullElse(context.getProperty("crustyclaw.home"), ".");
+        Path repository = Path.of(System.getProperty("user.home"), ".m2", "repository");
+        List<Path> jars = new ArrayList<>();
+        for (FeatureFile.Entry e : entries) {
+            Optional<Path> jar = FeatureFile.locate(e, List.of(Path.of(home, "bundle"), dir), repository);
+            if (jar.isEmpty()) {
+                fail(name, "bundle " + e.coordinates() + " not found as " + e.fileName() + " in " + Path.of(home, "bundle")
+                        + ", " + dir + " or " + repository);
+                return;
+            }
+            Optional<String> invalid = JarCheck.problem(jar.get());
+            if (invalid.isPresent()) {
+                fail(name, e.coordinates() + ": " + invalid.get());
+                return;
+            }
+            jars.add(jar.get());
+        }
+        if (hooks.fire(HookEvent.of("plugin.install", true, Map.of("file", file.toString(), "name", name)))
+                instanceof Hooks.Outcome.Vetoed veto) {
+            fail(name, "refused by " + veto.hook() + ": " + veto.reason());
+            return;
+        }
+        List<Bundle> installed = new ArrayList<>();
+        try {
+            for (int i = 0; i < entries.size(); i++) {
+                if (!alreadyInstalled(jars.get(i))) {
+                    try (InputStream in = Files.newInputStream(jars.get(i))) {
+                        installed.add(context.installBundle(LOCATION_PREFIX + name + "!" + entries.get(i).coordinates(), in));
+                    }
+                }
+            }
+            for (Bundle b : installed) {
+                b.start();
+            }
+        } catch (IOException | BundleException | IllegalStateException e) {
+            for (Bundle b : installed) {
+                try {
+                    b.uninstall();
+                } catch (BundleException | IllegalStateException ignored) {
+                    // already gone
+                }
+            }
+            fail(name, "feature rolled back: " + e.getMessage());
+            return;
+        }
+        problems.remove(name);
+        record("plugin.install", Map.of("file", name, "bundles", String.valueOf(installed.size())));
+        LOG.log(Level.INFO, "deployed feature " + name + ": " + installed.size() + " bundles");
+    }
+
+    private boolean alreadyInstalled(Path jar) throws IOException {
+        try (var j = new java.util.jar.JarFile(jar.toFile())) {
+            var main = j.getManifest().getMainAttributes();
+            String bsn = main.getValue("Bundle-SymbolicName").split(";")[0].strip();
+            String version = Objects.requireNonNullElse(main.getValue("Bundle-Version"), "0.0.0").strip();
+            for (Bundle b : context.getBundles()) {
+                if (bsn.equals(b.getSymbolicName()) && org.osgi.framework.Version.parseVersion(version).equals(b.getVersion())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     private void remove(Bundle b) {
-        String name = b.getLocation().substring(LOCATION_PREFIX.length());
+        String name = deployedFile(b.getLocation());
         try {
             String bsn = b.getSymbolicName();
             b.uninstall();
@@ -211,25 +306,33 @@ public final class DeployWatcher implements PluginRegistry {
         try {
             Path temp = Files.createTempFile(dir, ".installing-", ".tmp");
             Files.copy(jar, temp, StandardCopyOption.REPLACE_EXISTING);
+            problems.remove(name);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return awaitInstalled(name, Files.getLastModifiedTime(target).toMillis(), wait);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot copy " + jar + " into " + dir + ": " + e.getMessage(), e);
         }
-        return awaitState(name, true, wait);
     }
 
     @Override
     public PluginBundle uninstall(String symbolicName, Duration wait) {
         for (Bundle b : context.getBundles()) {
             if (symbolicName.equals(b.getSymbolicName()) && b.getLocation().startsWith(LOCATION_PREFIX)) {
-                String name = b.getLocation().substring(LOCATION_PREFIX.length());
+                String name = deployedFile(b.getLocation());
                 PluginBundle before = Components.describe(new Bundle[] {b}, scr).get(0);
                 try {
                     Files.deleteIfExists(dir.resolve(name));
                 } catch (IOException e) {
                     throw new IllegalArgumentException("cannot remove deploy/" + name + ": " + e.getMessage(), e);
                 }
-                awaitState(name, false, wait);
+                long deadline = System.nanoTime() + wait.toNanos();
+                while (b.getState() != Bundle.UNINSTALLED) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("deploy/" + name + " was removed but " + symbolicName
+                                + " is still installed after " + wait.toSeconds() + "s; see the daemon log");
+                    }
+                    sleep(50);
+                }
                 return before;
             }
         }
@@ -243,28 +346,32 @@ public final class DeployWatcher implements PluginRegistry {
                 + (deployed.isEmpty() ? "none" : String.join(", ", deployed)));
     }
 
-    private PluginBundle awaitState(String name, boolean installed, Duration wait) {
+    /** Waits until the scanner has acted on the file as last modified at {@code modified}. */
+    private PluginBundle awaitInstalled(String name, long modified, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {
             Bundle b = context.getBundle(LOCATION_PREFIX + name);
-            if (installed && b != null && b.getState() == Bundle.ACTIVE) {
+            Seen state = seen.get(name);
+            boolean handled = state != null && state.handled() && state.modified() == modified;
+            if (handled && b != null && b.getState() == Bundle.ACTIVE) {
                 return Components.describe(new Bundle[] {b}, scr).get(0);
             }
-            if (!installed && b == null) {
-                return null;
-            }
             DeployProblem problem = problems.get(name);
-            if (installed && problem != null) {
+            if (handled && problem != null) {
                 throw new IllegalArgumentException("deploy/" + name + ": " + problem.reason());
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+            sleep(50);
         }
-        throw new IllegalStateException("deploy/" + name + " was not " + (installed ? "installed" : "removed")
-                + " within " + wait.toSeconds() + "s; see the daemon log");
+        throw new IllegalStateException("deploy/" + name + " was not installed within " + wait.toSeconds()
+                + "s; see the daemon log");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for deploy/", e);
+        }
     }
 }

@@ -3,12 +3,14 @@ package org.crustyclaw.commands.daemon;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.crustyclaw.api.config.ConfigProblem;
 import org.crustyclaw.api.config.ConfigService;
 import org.crustyclaw.api.config.ReloadResult;
 import org.crustyclaw.api.runtime.CommandFailedException;
+import org.crustyclaw.commands.format.Arguments;
 import org.crustyclaw.commands.format.Output;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -43,13 +45,14 @@ public final class ConfigCommands {
 
     @Descriptor("checks the configuration in use against the schema of every installed bundle")
     public String validate(@Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json) {
-        return validate(json, config.file().toString());
+        return validate(null, json, config.file().toString());
     }
 
     @Descriptor("checks a configuration file against the schema of every installed bundle")
-    public String validate(@Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
+    public String validate(CommandSession session,
+            @Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
             @Descriptor("the TOML file to check") String file) {
-        Path path = Path.of(file).toAbsolutePath();
+        Path path = Arguments.path(session, file);
         List<ConfigProblem> problems = config.validate(path);
         Validation result = new Validation(path.toString(), problems.isEmpty(), problems);
         if (json) {

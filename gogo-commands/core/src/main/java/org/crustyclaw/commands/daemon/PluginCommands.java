@@ -1,10 +1,10 @@
 package org.crustyclaw.commands.daemon;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.crustyclaw.api.runtime.DeployProblem;
@@ -12,6 +12,7 @@ import org.crustyclaw.api.runtime.PluginBundle;
 import org.crustyclaw.api.runtime.PluginComponent;
 import org.crustyclaw.api.runtime.PluginRegistry;
 import org.crustyclaw.api.runtime.SpiType;
+import org.crustyclaw.commands.format.Arguments;
 import org.crustyclaw.commands.format.Output;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -74,8 +75,8 @@ public final class PluginCommands {
     }
 
     @Descriptor("copies a plugin bundle jar into deploy/ and waits until it is active")
-    public String install(@Descriptor("the bundle jar") String file) {
-        PluginBundle b = registry.install(Path.of(file).toAbsolutePath(), WAIT);
+    public String install(CommandSession session, @Descriptor("the bundle jar") String file) {
+        PluginBundle b = registry.install(Arguments.path(session, file), WAIT);
         return "installed " + b.symbolicName() + " " + b.version() + " (bundle " + b.id() + ", " + b.components().size()
                 + " components)";
     }

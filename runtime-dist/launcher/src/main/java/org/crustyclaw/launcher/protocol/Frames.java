@@ -17,7 +17,7 @@ import java.util.List;
  * byte, a big-endian 32-bit length and that many payload bytes.
  *
  * <p>Client to daemon: {@link #COMMAND} (the arguments, UTF-8, separated by NUL; the first
- * is the Gogo command such as {@code config:show}), {@link #LINE} (a Gogo command line typed
+ * is the Gogo command such as {@code config:show}), {@link #WORKDIR} (once, first), {@link #LINE} (a Gogo command line typed
  * in the shell), {@link #STDIN} and {@link #STDIN_EOF}. Daemon to client: {@link #STDOUT},
  * {@link #STDERR} and, last for each request, {@link #EXIT} with a 4-byte exit code.
  * A connection carries any number of requests, one after the other.
@@ -28,6 +28,8 @@ public final class Frames {
     public static final byte LINE = 'L';
     public static final byte STDIN = 'I';
     public static final byte STDIN_EOF = 'D';
+    /** The client's working directory, sent first, so relative paths mean what the user meant. */
+    public static final byte WORKDIR = 'W';
     public static final byte STDOUT = 'O';
     public static final byte STDERR = 'E';
     public static final byte EXIT = 'X';
