@@ -19,6 +19,7 @@ import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
 import org.eclipse.aether.RepositorySystem;
 import org.eclipse.aether.artifact.DefaultArtifact;
@@ -31,7 +32,8 @@ import org.eclipse.aether.resolution.ArtifactResolutionException;
  * and listed with its start order in {@code bundles.list}, which the launcher reads. The
  * feature files themselves are copied beside it so the daemon can report them.
  */
-@Mojo(name = "assemble", defaultPhase = LifecyclePhase.PREPARE_PACKAGE, threadSafe = true)
+@Mojo(name = "assemble", defaultPhase = LifecyclePhase.PREPARE_PACKAGE, threadSafe = true,
+        requiresDependencyResolution = ResolutionScope.RUNTIME)
 public class AssembleMojo extends AbstractMojo {
 
     @Parameter(required = true)
@@ -43,6 +45,10 @@ public class AssembleMojo extends AbstractMojo {
 
     @Parameter(required = true)
     private File bundleDirectory;
+
+    /** Where to write the CycloneDX SBOM of the bundles and of the runtime dependencies (lib/); none when unset. */
+    @Parameter
+    private File sbomFile;
 
     @Parameter(defaultValue = "${project}", readonly = true)
     private MavenProject project;
@@ -76,13 +82,25 @@ public class AssembleMojo extends AbstractMojo {
                 Files.copy(file, out.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
             StringBuilder list = new StringBuilder("# start-order file (written by crustyclaw-feature:assemble)\n");
+            List<Sbom.Component> shipped = new ArrayList<>();
             List<Feature.Bundle> ordered = new ArrayList<>(all.values());
             ordered.sort(Comparator.comparingInt(Feature.Bundle::startOrder).thenComparing(Feature.Bundle::artifactId));
             for (Feature.Bundle b : ordered) {
-                Files.copy(resolve(b), out.resolve(b.fileName()), StandardCopyOption.REPLACE_EXISTING);
+                Path jar = resolve(b);
+                Files.copy(jar, out.resolve(b.fileName()), StandardCopyOption.REPLACE_EXISTING);
+                shipped.add(new Sbom.Component(b.groupId(), b.artifactId(), b.version(), jar, "bundle"));
                 list.append(b.startOrder()).append(' ').append(b.fileName()).append('\n');
             }
             Files.writeString(out.resolve("bundles.list"), list);
+            if (sbomFile != null) {
+                for (org.apache.maven.artifact.Artifact a : project.getArtifacts()) {
+                    if (a.getArtifactHandler().isAddedToClasspath() && !"provided".equals(a.getScope()) && !"test".equals(a.getScope())) {
+                        shipped.add(new Sbom.Component(a.getGroupId(), a.getArtifactId(), a.getVersion(), a.getFile().toPath(), "lib"));
+                    }
+                }
+                Sbom.write(sbomFile.toPath(), "crustyclaw", project.getVersion(), shipped);
+                getLog().info("SBOM: " + shipped.size() + " components in " + sbomFile);
+            }
         } catch (IOException | IllegalArgumentException e) {
             throw new MojoExecutionException(e.getMessage(), e);
         }
