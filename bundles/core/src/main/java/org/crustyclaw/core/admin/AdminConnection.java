@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 import jdk.net.ExtendedSocketOptions;
@@ -43,9 +44,11 @@ final class AdminConnection implements AutoCloseable {
     private final PipedOutputStream stdin = new PipedOutputStream();
     private final CommandSession session;
     private final AtomicReference<Thread> running = new AtomicReference<>();
+    private final UnaryOperator<String> scrub;
 
-    AdminConnection(SocketChannel channel, CommandProcessor processor) throws IOException {
+    AdminConnection(SocketChannel channel, CommandProcessor processor, UnaryOperator<String> scrub) throws IOException {
         this.channel = channel;
+        this.scrub = scrub;
         this.in = Frames.input(channel);
         this.out = Frames.output(channel);
         PipedInputStream keyboard = new PipedInputStream(stdin, 64 * 1024);
@@ -103,7 +106,7 @@ final class AdminConnection implements AutoCloseable {
         } catch (Exception e) {
             code = Failures.exitCode(e);
             session.getConsole().flush();
-            error(Failures.message(e));
+            error(scrub.apply(Failures.message(e)));
         }
         try {
             session.getConsole().flush();

@@ -16,11 +16,15 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.felix.service.command.CommandProcessor;
+import org.crustyclaw.api.secret.Redaction;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The admin socket: a Unix domain socket, owner-only, inside a directory only the owner may
@@ -39,6 +43,11 @@ public final class AdminServer {
     private final ExecutorService workers;
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
     private final Thread acceptor;
+
+    /** Scrubs error messages before they leave the daemon; absent until the security bundle runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Redaction redaction;
 
     @Activate
     public AdminServer(BundleContext context, @Reference CommandProcessor processor) throws IOException {
@@ -74,7 +83,10 @@ public final class AdminServer {
                     continue;
                 }
                 workers.execute(() -> {
-                    try (AdminConnection connection = new AdminConnection(channel, processor)) {
+                    try (AdminConnection connection = new AdminConnection(channel, processor, text -> {
+                        Redaction r = redaction;
+                        return r == null ? text : r.scrub(text);
+                    })) {
                         connection.serve();
                     } catch (IOException e) {
                         LOG.log(Level.DEBUG, "admin connection ended: " + e.getMessage());
