@@ -85,9 +85,7 @@ final class Commands {
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).redirectErrorStream(true).start();
         long deadline = started + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<AdminClient> client = AdminClient.connect(layout.socket());
-            if (client.isPresent()) {
-                client.get().close();
+            if (answers()) {
                 out.printf("crustyclaw started (pid %d) in %.2fs; state %s%n", DaemonRunner.runningPid(layout.pidFile()),
                         (System.nanoTime() - started) / 1e9, layout.state());
                 return Main.OK;
@@ -101,6 +99,20 @@ final class Commands {
         }
         err.println("crustyclaw did not open its admin socket within 60s; see " + log);
         return Main.FAILED;
+    }
+
+    /** True once the daemon runs its own status command: every start level is up, not only the socket. */
+    private boolean answers() throws IOException {
+        Optional<AdminClient> client = AdminClient.connect(layout.socket());
+        if (client.isEmpty()) {
+            return false;
+        }
+        try (AdminClient c = client.get()) {
+            var sink = new PrintStream(java.io.OutputStream.nullOutputStream());
+            return c.run(List.of("crustyclaw:status"), Optional.empty(), sink, sink) == Main.OK;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     int stop() throws IOException {
@@ -191,19 +203,41 @@ final class Commands {
     }
 
     /** Runs a Gogo command in the daemon, or offline for config and policy verbs. */
-    int forward(List<String> command, boolean forceOffline) throws IOException {
+    int forward(List<String> command, boolean configGiven) throws IOException {
         String scope = command.get(0).substring(0, command.get(0).indexOf(':'));
-        Optional<AdminClient> client = forceOffline ? Optional.empty() : AdminClient.connect(layout.socket());
+        Optional<AdminClient> client = AdminClient.connect(layout.socket());
+        if (client.isPresent() && configGiven && OFFLINE_SCOPES.contains(scope) && !daemonUses(layout.config())) {
+            client.get().close();
+            client = Optional.empty();
+        }
         if (client.isPresent()) {
             try (AdminClient c = client.get()) {
                 return c.run(command, stdin(), out, err);
             }
+        }
+        if (!Help.builtIn(scope)) {
+            throw new Main.UsageException("unknown verb '" + scope + "': it is not built in, and no daemon runs whose"
+                    + " plugins might provide it; see 'crustyclaw --help'");
         }
         if (!OFFLINE_SCOPES.contains(scope) && !command.get(0).equals("crustyclaw:help")) {
             err.println("crustyclaw is not running; start it with 'crustyclaw start' (state " + layout.state() + ")");
             return Main.NOT_RUNNING;
         }
         return oneShot(command);
+    }
+
+    /** Whether the running daemon's configuration is {@code file}; else --config asks for that file offline. */
+    private boolean daemonUses(Path file) throws IOException {
+        Optional<AdminClient> client = AdminClient.connect(layout.socket());
+        if (client.isEmpty()) {
+            return false;
+        }
+        var text = new java.io.ByteArrayOutputStream();
+        try (AdminClient c = client.get()) {
+            var sink = new PrintStream(text, true, StandardCharsets.UTF_8);
+            return c.run(List.of("config:path"), Optional.empty(), sink, sink) == Main.OK
+                    && Path.of(text.toString(StandardCharsets.UTF_8).strip()).equals(file);
+        }
     }
 
     private int oneShot(List<String> command) throws IOException {

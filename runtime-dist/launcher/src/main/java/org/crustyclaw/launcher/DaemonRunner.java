@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.felix.framework.FrameworkFactory;
 import org.osgi.framework.Bundle;
@@ -74,20 +75,45 @@ final class DaemonRunner {
         pid.channel().truncate(0);
         pid.channel().write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
         pid.channel().force(true);
-        Framework framework = start(properties(layout.socket(), false));
-        Signals.onHangup(() -> hangup(framework.getBundleContext()));
-        Thread shutdownHook = new Thread(() -> stop(framework), "sigterm");
+        // Signals first: a SIGHUP or SIGTERM that arrives while bundles start must not kill the JVM
+        // with the default action or skip the drained stop.
+        AtomicReference<Framework> running = new AtomicReference<>();
+        Signals.onHangup(() -> {
+            Framework f = running.get();
+            if (f != null) {
+                hangup(f.getBundleContext());
+            }
+        });
+        Thread shutdownHook = new Thread(() -> {
+            Framework f = running.get();
+            if (f != null) {
+                stop(f);
+            }
+            release(pid);
+        }, "sigterm");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        Framework framework = start(properties(layout.socket(), false));
+        running.set(framework);
         framework.waitForStop(0);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
-            // already shutting down through SIGTERM
+            // the JVM is exiting through SIGTERM: the hook releases the pid file
+            return 0;
         }
-        Files.deleteIfExists(layout.pidFile());
-        pid.lock().release();
-        pid.channel().close();
+        release(pid);
         return 0;
+    }
+
+    /** Removes the pid file, then lets go of its lock: after this a new daemon may start. */
+    private void release(PidLock pid) {
+        try {
+            Files.deleteIfExists(layout.pidFile());
+            pid.lock().release();
+            pid.channel().close();
+        } catch (IOException e) {
+            err.println("warning: cannot remove " + layout.pidFile() + ": " + e.getMessage());
+        }
     }
 
     /** Starts a framework for one command when no daemon runs; the caller stops it. */
@@ -159,10 +185,15 @@ final class DaemonRunner {
     }
 
     private void hangup(BundleContext context) {
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(DaemonRunner.class.getName());
         try {
-            for (ServiceReference<Runnable> ref : context.getServiceReferences(Runnable.class, "(crustyclaw.signal=HUP)")) {
-                Runnable r = context.getService(ref);
-                if (r != null) {
+            // getAll: the system bundle does not wire java.lang like a bundle, so the
+            // assignability check of getServiceReferences would hide every Runnable.
+            ServiceReference<?>[] refs = context.getAllServiceReferences(Runnable.class.getName(), "(crustyclaw.signal=HUP)");
+            log.info("SIGHUP: " + (refs == null ? 0 : refs.length) + " reload handler(s)");
+            for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
+                Object service = context.getService(ref);
+                if (service instanceof Runnable r) {
                     try {
                         r.run();
                     } finally {
@@ -170,8 +201,8 @@ final class DaemonRunner {
                     }
                 }
             }
-        } catch (org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
-            err.println("SIGHUP: " + e.getMessage());
+        } catch (org.osgi.framework.InvalidSyntaxException | RuntimeException e) {
+            log.log(java.util.logging.Level.SEVERE, "SIGHUP failed: " + e, e);
         }
     }
 

@@ -62,6 +62,35 @@ final class Help {
                     'exit' or Ctrl-D leaves. Commands read from stdin when it is not a terminal.
                     """);
 
+    /** The built-in areas and their sub-commands; plugins may add areas, which the daemon checks. */
+    private static final Map<String, java.util.Set<String>> AREAS = Map.of(
+            "config", java.util.Set.of("show", "validate", "reload", "reference", "path"),
+            "plugins", java.util.Set.of("list", "install", "uninstall"),
+            "policy", java.util.Set.of("list", "check", "test"),
+            "audit", java.util.Set.of("tail", "verify", "export"),
+            "review", java.util.Set.of("list", "show", "approve", "reject"),
+            "secrets", java.util.Set.of("set", "list", "rm"),
+            "sandbox", java.util.Set.of("list", "run", "pool"));
+
+    /**
+     * Refuses verbs that are certainly wrong before any daemon is asked, so they are usage
+     * errors whether or not one runs; areas of plugins pass and the daemon decides.
+     */
+    static void checkKnown(String area, String function) {
+        java.util.Set<String> functions = AREAS.get(area);
+        if (functions != null && !functions.contains(function)) {
+            throw new Main.UsageException("unknown command '" + area + " " + function + "'; '" + area + "' has: "
+                    + String.join(", ", new java.util.TreeSet<>(functions)));
+        }
+        if (functions == null && !area.matches("[a-z][a-z0-9_-]*")) {
+            throw new Main.UsageException("unknown verb '" + area + "'; see 'crustyclaw --help'");
+        }
+    }
+
+    static boolean builtIn(String area) {
+        return AREAS.containsKey(area) || area.equals("crustyclaw");
+    }
+
     static Optional<String> verb(String verb) {
         return Optional.ofNullable(VERBS.get(verb));
     }

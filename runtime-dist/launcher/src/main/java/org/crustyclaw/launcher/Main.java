@@ -80,6 +80,7 @@ public final class Main {
                     throw new UsageException("'" + verb + "' needs a sub-command, e.g. 'crustyclaw " + verb
                             + " list'; see 'crustyclaw " + verb + " --help'");
                 }
+                Help.checkKnown(verb, rest.get(0));
                 List<String> command = new ArrayList<>();
                 command.add(verb + ":" + rest.get(0));
                 command.addAll(rest.subList(1, rest.size()));

@@ -1,0 +1,158 @@
+package org.crustyclaw.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+import org.crustyclaw.itests.Installation.Result;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Plugins come and go through deploy/ and through {@code plugins install|uninstall}, on one running daemon. */
+class HotDeployTest {
+
+    static final Duration DEPLOY_WITHIN = Duration.ofSeconds(2);
+    static final String ECHO = "org.crustyclaw.tool.echo";
+    static Installation dist;
+    /** Plugins the distribution brings itself (built-in hooks and the like); tests look past them. */
+    static List<String> builtIn = List.of();
+
+    @BeforeAll
+    static void start() throws IOException {
+        dist = Installation.create("deploy");
+        dist.start();
+        builtIn = bundles(list());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (dist != null) {
+            dist.close();
+        }
+    }
+
+    /** Leaves deploy/ empty and the daemon without plugins for the next test. */
+    @AfterEach
+    void emptyDeploy() throws IOException {
+        try (Stream<Path> files = Files.list(dist.deploy)) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+        }
+        Installation.await(Duration.ofSeconds(5), HotDeployTest::list, l -> bundles(l).isEmpty());
+    }
+
+    static JsonNode list() {
+        Result r = dist.run("plugins", "list", "--json");
+        assertThat(r.exit()).as("%s", r).isZero();
+        return r.json();
+    }
+
+    static List<String> bundles(JsonNode list) {
+        List<String> names = new ArrayList<>();
+        list.path("plugins").forEach(p -> names.add(p.path("bundle").asText() + "/" + p.path("name").asText()));
+        names.removeAll(builtIn);
+        return names;
+    }
+
+    @Test
+    void droppedJarIsInstalledAndRemovedJarUninstalled() throws IOException {
+        assertThat(bundles(list())).isEmpty();
+        assertThat(builtIn).as("the example is not built in").noneMatch(b -> b.startsWith(ECHO));
+
+        long copied = System.nanoTime();
+        Path jar = Files.copy(Installation.exampleJar(), dist.deploy.resolve("echo.jar"));
+        JsonNode after = Installation.await(DEPLOY_WITHIN, HotDeployTest::list, l -> bundles(l).contains(ECHO + "/echo"));
+        double seconds = (System.nanoTime() - copied) / 1e9;
+        assertThat(bundles(after)).as("plugins list %.2fs after the copy", seconds).containsExactly(ECHO + "/echo");
+        JsonNode echo = after.path("plugins").get(0);
+        assertThat(echo.path("spi").asText()).isEqualTo("tool adapters");
+        assertThat(echo.path("state").asText()).isIn("active", "satisfied");
+        assertThat(echo.has("ranking")).isTrue();
+        assertThat(echo.path("version").asText()).startsWith("0.1.0");
+        JsonNode status = dist.run("status", "--json").json();
+        assertThat(status.path("plugins").path("tool adapters").toString()).contains("\"echo\"");
+
+        long deleted = System.nanoTime();
+        Files.delete(jar);
+        JsonNode gone = Installation.await(DEPLOY_WITHIN, HotDeployTest::list, l -> bundles(l).isEmpty());
+        assertThat(bundles(gone)).as("plugins list %.2fs after the delete", (System.nanoTime() - deleted) / 1e9).isEmpty();
+        Result all = dist.run("plugins", "list", "--all");
+        assertThat(all.out()).doesNotContain(ECHO);
+    }
+
+    @Test
+    void garbageJarIsReportedAndTheDaemonKeepsAnswering() throws IOException {
+        Files.writeString(dist.deploy.resolve("garbage.jar"), "this is not a zip file");
+        JsonNode l = Installation.await(Duration.ofSeconds(3), HotDeployTest::list,
+                x -> x.path("problems").toString().contains("garbage.jar"));
+        JsonNode problem = l.path("problems").get(0);
+        assertThat(problem).as("%s", l).isNotNull();
+        assertThat(problem.path("file").asText()).isEqualTo("garbage.jar");
+        assertThat(problem.path("reason").asText()).contains("not a jar").contains("expected");
+        assertThat(problem.path("at").asText()).isNotBlank();
+
+        Result status = dist.run("status", "--json");
+        assertThat(status.exit()).as("%s", status).isZero();
+        assertThat(status.json().path("deployProblems").asInt()).isEqualTo(1);
+        assertThat(dist.run("plugins", "list").out()).contains("garbage.jar");
+
+        // a good plugin still deploys next to the broken one
+        Files.copy(Installation.exampleJar(), dist.deploy.resolve("echo.jar"));
+        assertThat(bundles(Installation.await(DEPLOY_WITHIN, HotDeployTest::list, x -> !bundles(x).isEmpty())))
+                .containsExactly(ECHO + "/echo");
+    }
+
+    @Test
+    void unresolvableBundleIsReportedWithTheMissingPackage() throws IOException {
+        Manifest m = new Manifest();
+        Attributes a = m.getMainAttributes();
+        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.putValue("Bundle-ManifestVersion", "2");
+        a.putValue("Bundle-SymbolicName", "org.example.unresolvable");
+        a.putValue("Bundle-Version", "1.0.0");
+        a.putValue("Import-Package", "org.example.nowhere;version=\"[1,2)\"");
+        try (OutputStream out = Files.newOutputStream(dist.deploy.resolve("unresolvable.jar"));
+                JarOutputStream jar = new JarOutputStream(out, m)) {
+            jar.flush();
+        }
+        JsonNode l = Installation.await(Duration.ofSeconds(3), HotDeployTest::list,
+                x -> x.path("problems").toString().contains("unresolvable.jar"));
+        assertThat(l.path("problems").toString()).as("%s", l).contains("unresolvable.jar").contains("org.example.nowhere");
+        assertThat(dist.run("status").exit()).isZero();
+    }
+
+    @Test
+    void pluginsInstallAndUninstallCommands() throws IOException {
+        Result install = dist.run("plugins", "install", Installation.exampleJar().toString());
+        assertThat(install.exit()).as("%s", install).isZero();
+        assertThat(bundles(list())).as("active once install returns").containsExactly(ECHO + "/echo");
+        assertThat(dist.deploy.toFile().list()).as("install copies into deploy/").hasSize(1);
+
+        Result uninstall = dist.run("plugins", "uninstall", ECHO);
+        assertThat(uninstall.exit()).as("%s", uninstall).isZero();
+        assertThat(bundles(Installation.await(DEPLOY_WITHIN, HotDeployTest::list, x -> bundles(x).isEmpty()))).isEmpty();
+        assertThat(dist.deploy.toFile().list()).as("uninstall removes the jar from deploy/").isEmpty();
+
+        Result again = dist.run("plugins", "uninstall", ECHO);
+        assertThat(again.exit()).as("uninstalling what is not there: %s", again).isEqualTo(1);
+        assertThat(again.err()).contains(ECHO);
+        Result missing = dist.run("plugins", "install", dist.root.resolve("nope.jar").toString());
+        assertThat(missing.exit()).as("%s", missing).isEqualTo(1);
+        assertThat(missing.err()).contains("nope.jar");
+    }
+}
