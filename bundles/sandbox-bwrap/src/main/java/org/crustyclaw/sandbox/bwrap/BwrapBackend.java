@@ -1,0 +1,198 @@
+package org.crustyclaw.sandbox.bwrap;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import org.crustyclaw.api.sandbox.ExecResult;
+import org.crustyclaw.api.sandbox.IsolationLevel;
+import org.crustyclaw.api.sandbox.OutputLine;
+import org.crustyclaw.api.sandbox.PreparedSandbox;
+import org.crustyclaw.api.sandbox.ResourceLimits;
+import org.crustyclaw.api.sandbox.SandboxBackend;
+import org.crustyclaw.api.sandbox.SandboxBackendName;
+import org.crustyclaw.api.sandbox.SandboxException;
+import org.crustyclaw.api.sandbox.SandboxSpec;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * L2 through bubblewrap: every namespace (user, pid, mount, net, ipc, uts, cgroup), the
+ * host's system directories bound read-only, the workspace read-write at its own path, a
+ * seccomp filter, no capabilities, a clean environment, and cgroup limits made by hand.
+ * When the daemon is root the sandbox also drops to an unprivileged host user.
+ */
+@Component(configurationPid = BwrapBackend.PID)
+@SandboxBackendName(backend = BwrapBackend.NAME, level = "L2")
+@Designate(ocd = BwrapBackend.Config.class)
+public final class BwrapBackend implements SandboxBackend {
+
+    static final String NAME = "bwrap";
+    static final String PID = "org.crustyclaw.sandbox.bwrap";
+
+    @ObjectClassDefinition(name = "Sandbox: bubblewrap", description = "Runs commands in Linux namespaces (L2).")
+    public @interface Config {
+        @AttributeDefinition(description = "Path of the bwrap binary.")
+        String binary() default "/usr/bin/bwrap";
+
+        @AttributeDefinition(description = "Path of setpriv, used to drop to the sandbox user when the daemon is root.")
+        String setpriv() default "/usr/bin/setpriv";
+
+        @AttributeDefinition(description = "Host paths bound read-only at the same place inside; missing ones are skipped.")
+        String[] readOnlyBinds() default {"/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc/ld.so.cache",
+                "/etc/alternatives"};
+
+        @AttributeDefinition(description = "Host uid the sandbox runs as when the daemon is root and the workspace belongs to root.")
+        int sandboxUid() default 65534;
+
+        @AttributeDefinition(description = "Host gid to go with sandboxUid.")
+        int sandboxGid() default 65534;
+
+        @AttributeDefinition(description = "Mount point of the cgroup hierarchies (v1 controllers below it, or v2).")
+        String cgroupRoot() default "/sys/fs/cgroup";
+
+        @AttributeDefinition(description = "Parent group under which each sandbox gets its own group.")
+        String cgroupParent() default "crustyclaw";
+
+        @AttributeDefinition(description = "Milliseconds between SIGTERM and SIGKILL when a run is cancelled.")
+        long graceMillis() default 2000;
+
+        @AttributeDefinition(description = "Milliseconds a sandbox may take to start before it is given up.")
+        long startTimeoutMillis() default 10000;
+    }
+
+    private final Config config;
+    private final Path binary;
+    private final Path setpriv;
+    private final CgroupTree.Result cgroups;
+    private final Path privateDir;
+    private final Path seccompFile;
+    private final boolean daemonIsRoot;
+
+    @Activate
+    public BwrapBackend(Config config) throws IOException {
+        this.config = config;
+        this.binary = Path.of(config.binary());
+        this.setpriv = Path.of(config.setpriv());
+        if (config.graceMillis() < 0 || config.startTimeoutMillis() <= 0) {
+            throw new IllegalArgumentException("graceMillis must be >= 0 and startTimeoutMillis > 0: "
+                    + config.graceMillis() + ", " + config.startTimeoutMillis());
+        }
+        this.cgroups = CgroupTree.detect(Path.of(config.cgroupRoot()), config.cgroupParent());
+        this.daemonIsRoot = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        this.privateDir = Files.createTempDirectory("crustyclaw-bwrap-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        this.seccompFile = privateDir.resolve("seccomp.bpf");
+        Files.write(seccompFile, SeccompFilter.program());
+        Path etc = Files.createDirectory(privateDir.resolve("etc"));
+        Files.setPosixFilePermissions(privateDir, PosixFilePermissions.fromString("rwx--x--x"));
+        Files.writeString(etc.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\n"
+                + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+                + "sandbox:x:" + config.sandboxUid() + ":" + config.sandboxGid() + ":sandbox:/tmp:/bin/sh\n",
+                StandardCharsets.US_ASCII);
+        Files.writeString(etc.resolve("group"), "root:x:0:\nnogroup:x:65534:\nsandbox:x:" + config.sandboxGid()
+                + ":\n", StandardCharsets.US_ASCII);
+    }
+
+    @Deactivate
+    public void deactivate() throws IOException {
+        try (var files = Files.walk(privateDir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public IsolationLevel level() {
+        return IsolationLevel.L2;
+    }
+
+    @Override
+    public Optional<String> unavailableBecause() {
+        if (!Files.isExecutable(binary)) {
+            return Optional.of(binary + " not found (install the bubblewrap package)");
+        }
+        if (!"amd64".equals(System.getProperty("os.arch")) && !"x86_64".equals(System.getProperty("os.arch"))) {
+            return Optional.of("the seccomp filter is written for x86_64; this host is " + System.getProperty("os.arch"));
+        }
+        if (cgroups.tree().isEmpty()) {
+            return Optional.of(cgroups.unavailableBecause());
+        }
+        if (daemonIsRoot && !Files.isExecutable(setpriv)) {
+            return Optional.of(setpriv + " not found (install util-linux): needed to drop root before bwrap");
+        }
+        if (CgroupTree.number(Path.of("/proc/sys/user/max_user_namespaces")) == 0) {
+            return Optional.of("user namespaces are disabled (/proc/sys/user/max_user_namespaces is 0)");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public ExecResult run(SandboxSpec spec, Consumer<OutputLine> lines) throws SandboxException {
+        try (PreparedSandbox sandbox = prepare(spec.workspace(), spec.limits(), spec.image())) {
+            return sandbox.exec(spec.command(), spec.environment(), lines);
+        }
+    }
+
+    @Override
+    public PreparedSandbox prepare(Path workspace, ResourceLimits limits, String image) throws SandboxException {
+        if (!"base".equals(image)) {
+            throw new IllegalArgumentException("bwrap runs the host's system directories: image '" + image
+                    + "' is not available, only 'base'");
+        }
+        if (!workspace.isAbsolute() || !Files.isDirectory(workspace)) {
+            throw new IllegalArgumentException("workspace is not an existing absolute directory: " + workspace);
+        }
+        Optional<String> unavailable = unavailableBecause();
+        if (unavailable.isPresent()) {
+            throw new SandboxException("bwrap cannot run here: " + unavailable.get());
+        }
+        int[] ids = sandboxIds(workspace);
+        Cgroup cgroup;
+        try {
+            cgroup = cgroups.tree().orElseThrow().create("s-" + UUID.randomUUID(), limits);
+        } catch (IOException e) {
+            throw new SandboxException("cannot make the sandbox's cgroup: " + e, e);
+        }
+        BwrapCommand.Host host = new BwrapCommand.Host(binary, setpriv,
+                daemonIsRoot ? Optional.of(ids) : Optional.empty(), List.of(config.readOnlyBinds()),
+                privateDir.resolve("etc"));
+        ProcessBuilder builder = new ProcessBuilder(BwrapCommand.argv(host, workspace, ids[0], ids[1], limits));
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.put("CC_CGROUP_PROCS", String.join(" ", cgroup.procsFiles().stream().map(Path::toString).toList()));
+        env.put("CC_SECCOMP", seccompFile.toString());
+        builder.directory(workspace.toFile());
+        return BwrapSandbox.start(builder, cgroup, workspace, limits, Duration.ofMillis(config.graceMillis()),
+                Duration.ofMillis(config.startTimeoutMillis()));
+    }
+
+    /** The workspace's owner, unless that is root: a sandbox never runs as host root. */
+    private int[] sandboxIds(Path workspace) throws SandboxException {
+        try {
+            int uid = (Integer) Files.getAttribute(workspace, "unix:uid");
+            int gid = (Integer) Files.getAttribute(workspace, "unix:gid");
+            return uid == 0 ? new int[] {config.sandboxUid(), config.sandboxGid()} : new int[] {uid, gid};
+        } catch (IOException e) {
+            throw new SandboxException("cannot read the owner of workspace " + workspace + ": " + e.getMessage(), e);
+        }
+    }
+}

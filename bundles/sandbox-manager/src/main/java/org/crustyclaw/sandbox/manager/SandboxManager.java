@@ -1,0 +1,247 @@
+package org.crustyclaw.sandbox.manager;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import org.crustyclaw.api.audit.AuditException;
+import org.crustyclaw.api.audit.AuditLog;
+import org.crustyclaw.api.policy.Effect;
+import org.crustyclaw.api.policy.PolicyEngine;
+import org.crustyclaw.api.policy.Verdict;
+import org.crustyclaw.api.sandbox.BackendStatus;
+import org.crustyclaw.api.sandbox.ExecResult;
+import org.crustyclaw.api.sandbox.IsolationLevel;
+import org.crustyclaw.api.sandbox.OutputLine;
+import org.crustyclaw.api.sandbox.PoolStats;
+import org.crustyclaw.api.sandbox.PreparedSandbox;
+import org.crustyclaw.api.sandbox.ResourceLimits;
+import org.crustyclaw.api.sandbox.RunRequest;
+import org.crustyclaw.api.sandbox.SandboxBackend;
+import org.crustyclaw.api.sandbox.SandboxException;
+import org.crustyclaw.api.sandbox.SandboxSpec;
+import org.crustyclaw.api.sandbox.Sandboxes;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The core's {@link Sandboxes}: whatever backends are installed right now (whiteboard),
+ * the tier-to-level choice, the policy check and audit of every run, and the warm pool.
+ */
+@Component(configurationPid = SandboxManager.PID)
+@Designate(ocd = SandboxManager.Config.class)
+public final class SandboxManager implements Sandboxes {
+
+    static final String PID = "org.crustyclaw.sandbox.manager";
+    static final String EXEC_ACTION = "sandbox.exec";
+
+    @ObjectClassDefinition(name = "Sandbox manager", description = "Chooses, checks, audits and pools sandboxes.")
+    public @interface Config {
+        @AttributeDefinition(description = "Per-skill isolation overrides, skill=LEVEL (e.g. build=L3). Raising is free;"
+                + " lowering below the tier's level needs a policy allow of sandbox.lower on skill.<name>.")
+        String[] skillLevels() default {};
+
+        @AttributeDefinition(description = "Order in which backends of the same level are preferred.")
+        String[] preference() default {"bwrap", "docker-runc", "docker-runsc", "qemu-microvm", "firecracker"};
+
+        @AttributeDefinition(description = "Warm pools, image@LEVEL=SIZE (e.g. base@L2=2). Empty: no pool.")
+        String[] pools() default {};
+
+        @AttributeDefinition(description = "Memory of pooled sandboxes (e.g. 256m); requests with other limits start cold.")
+        String poolMemory() default "256m";
+
+        @AttributeDefinition(description = "Wall-clock limit of a command in a pooled sandbox (e.g. 5m).")
+        String poolTimeout() default "5m";
+
+        @AttributeDefinition(description = "Process limit of pooled sandboxes.")
+        int poolMaxProcesses() default 128;
+
+        @AttributeDefinition(description = "CPU cores of pooled sandboxes.")
+        double poolCpus() default 1.0;
+
+        @AttributeDefinition(description = "Scratch space of pooled sandboxes (e.g. 512m).")
+        String poolDisk() default "512m";
+
+        @AttributeDefinition(description = "Where fresh workspaces are made; empty: <java.io.tmpdir>/crustyclaw-workspaces.")
+        String workspaceRoot() default "";
+
+        @AttributeDefinition(description = "A directory copied into every fresh workspace (source tree, caches); empty: none.")
+        String workspaceSnapshot() default "";
+
+        @AttributeDefinition(description = "Owner given to fresh workspaces when the daemon is root (the sandbox user).")
+        int sandboxUid() default 65534;
+
+        @AttributeDefinition(description = "Group given to fresh workspaces when the daemon is root.")
+        int sandboxGid() default 65534;
+    }
+
+    private final List<SandboxBackend> backends = new CopyOnWriteArrayList<>();
+    private final Selector selector;
+    private final Workspaces workspaces;
+    private final WarmPool pool;
+    private volatile PolicyEngine policy;
+    private volatile AuditLog audit;
+
+    @Activate
+    public SandboxManager(Config config) throws IOException {
+        this.selector = new Selector(Selector.parseSkillLevels(config.skillLevels()), List.of(config.preference()));
+        ResourceLimits poolLimits = new ResourceLimits(ResourceLimits.parseSize(config.poolMemory()), config.poolCpus(),
+                config.poolMaxProcesses(), ResourceLimits.parseDuration(config.poolTimeout()),
+                ResourceLimits.parseSize(config.poolDisk()));
+        Path root = config.workspaceRoot().isBlank()
+                ? Path.of(System.getProperty("java.io.tmpdir"), "crustyclaw-workspaces") : Path.of(config.workspaceRoot());
+        this.workspaces = new Workspaces(root, config.workspaceSnapshot().isBlank() ? Optional.empty()
+                : Optional.of(Path.of(config.workspaceSnapshot())), config.sandboxUid(), config.sandboxGid());
+        this.pool = new WarmPool(WarmPool.parse(config.pools()), poolLimits, workspaces, this::select);
+        pool.start();
+    }
+
+    @Deactivate
+    public void deactivate() {
+        pool.close();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void addBackend(SandboxBackend backend) {
+        backends.add(backend);
+        pool.start();
+    }
+
+    public void removeBackend(SandboxBackend backend) {
+        backends.remove(backend);
+        pool.evict(backend.name());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void setPolicy(PolicyEngine engine) {
+        this.policy = engine;
+    }
+
+    public void unsetPolicy(PolicyEngine engine) {
+        if (this.policy == engine) {
+            this.policy = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void setAudit(AuditLog log) {
+        this.audit = log;
+    }
+
+    public void unsetAudit(AuditLog log) {
+        if (this.audit == log) {
+            this.audit = null;
+        }
+    }
+
+    @Override
+    public List<BackendStatus> backends() {
+        return backends.stream().map(BackendStatus::of).toList();
+    }
+
+    @Override
+    public Selection select(IsolationLevel required) {
+        return selector.select(List.copyOf(backends), required);
+    }
+
+    @Override
+    public Selection select(RunRequest request) {
+        return selector.select(List.copyOf(backends), request, Optional.ofNullable(policy));
+    }
+
+    @Override
+    public RunOutcome run(RunRequest request, Consumer<OutputLine> lines) throws SandboxException {
+        PolicyEngine engine = policy;
+        List<SandboxBackend> installed = List.copyOf(backends);
+        Selection selection = selector.select(installed, request, Optional.ofNullable(engine));
+        if (selection instanceof Refusal refusal) {
+            return refusal;
+        }
+        SandboxBackend backend = ((Chosen) selection).backend();
+        List<String> notes = new ArrayList<>();
+        String resource = "sandbox." + backend.name();
+        if (engine == null) {
+            notes.add("no policy engine installed: " + EXEC_ACTION + " was not checked");
+        } else {
+            Verdict verdict = engine.decide(request.subject(), EXEC_ACTION, resource);
+            if (verdict.effect() != Effect.ALLOW) {
+                return Selector.refuse("policy did not allow " + EXEC_ACTION + " on " + resource + " ("
+                        + verdict.effect().label() + ", rule " + verdict.rule() + ": " + verdict.reason() + ")", installed);
+            }
+        }
+        Map<String, String> payload = new HashMap<>(Map.of("phase", "start", "backend", backend.name(), "level",
+                backend.level().name(), "tier", request.tier().label(), "command", summary(request.command())));
+        request.skill().ifPresent(s -> payload.put("skill", s));
+        AuditLog log = audit;
+        if (log == null) {
+            notes.add("audit log missing: this run was not audited");
+        } else {
+            try {
+                log.append("sandbox.exec", request.subject().principal(), payload);
+            } catch (AuditException e) {
+                return Selector.refuse("the audit log could not record the run, so it did not start: " + e.getMessage(),
+                        installed);
+            }
+        }
+        WarmPool.Key key = new WarmPool.Key(request.image(), backend.level());
+        Optional<WarmPool.Lease> lease = request.workspace().isPresent() ? Optional.empty()
+                : pool.take(key, backend.name(), request.limits());
+        ExecResult result;
+        Path workspace;
+        if (lease.isPresent()) {
+            PreparedSandbox sandbox = lease.get().sandbox();
+            workspace = sandbox.workspace();
+            try {
+                result = sandbox.exec(request.command(), request.environment(), lines);
+            } finally {
+                lease.get().release();
+            }
+        } else {
+            try {
+                workspace = request.workspace().isPresent() ? request.workspace().get() : workspaces.create();
+            } catch (IOException e) {
+                throw new SandboxException("cannot make a fresh workspace: " + e.getMessage(), e);
+            }
+            result = backend.run(new SandboxSpec(request.command(), workspace, request.environment(), request.limits(),
+                    request.image()), lines);
+        }
+        if (log != null) {
+            try {
+                log.append("sandbox.exec", request.subject().principal(), Map.of("phase", "end", "backend", backend.name(),
+                        "ending", result.ending().name(), "exitCode", Integer.toString(result.exitCode()),
+                        "elapsedMillis", Long.toString(result.elapsed().toMillis())));
+            } catch (AuditException e) {
+                notes.add("the audit log could not record how the run ended: " + e.getMessage());
+            }
+        }
+        return new Ran(backend.name(), backend.level(), workspace, lease.isPresent(), result, notes);
+    }
+
+    @Override
+    public List<PoolStats> pools() {
+        return pool.stats();
+    }
+
+    /** The command for the audit trail: its words, cut short; the full text may hold data that is not ours to keep. */
+    static String summary(List<String> command) {
+        String text = String.join(" ", command);
+        return text.length() <= 200 ? text : text.substring(0, 200) + "…";
+    }
+}

@@ -1,0 +1,148 @@
+package org.crustyclaw.sandbox.manager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.crustyclaw.api.audit.AuditEvent;
+import org.crustyclaw.api.audit.AuditException;
+import org.crustyclaw.api.audit.AuditLog;
+import org.crustyclaw.api.policy.Effect;
+import org.crustyclaw.api.sandbox.ExecResult;
+import org.crustyclaw.api.sandbox.IsolationLevel;
+import org.crustyclaw.api.sandbox.OutputLine;
+import org.crustyclaw.api.sandbox.RunRequest;
+import org.crustyclaw.api.sandbox.Sandboxes.Ran;
+import org.crustyclaw.api.sandbox.Sandboxes.Refusal;
+import org.crustyclaw.api.sandbox.Sandboxes.RunOutcome;
+import org.crustyclaw.api.sandbox.TrustTier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The run path: selection, policy, audit and the whiteboard, over recording backends. */
+class SandboxManagerTest {
+
+    @TempDir
+    Path tmp;
+    SandboxManager manager;
+    final FakeBackend bwrap = new FakeBackend("bwrap", IsolationLevel.L2);
+    final List<OutputLine> lines = new ArrayList<>();
+
+    @BeforeEach
+    void activate() throws Exception {
+        manager = new SandboxManager(Defaults.of(SandboxManager.Config.class,
+                Map.of("workspaceRoot", tmp.resolve("ws").toString())));
+        manager.addBackend(bwrap);
+    }
+
+    @AfterEach
+    void deactivate() {
+        manager.deactivate();
+    }
+
+    private RunOutcome run(TrustTier tier) throws Exception {
+        return manager.run(RunRequest.of(SelectorTest.ALICE, tier, List.of("echo", "hi")), lines::add);
+    }
+
+    @Test
+    void runsOnTheChosenBackendInAFreshWorkspaceAndSaysWhatWasNotChecked() throws Exception {
+        Ran ran = (Ran) run(TrustTier.INTERNAL);
+        assertThat(ran.backend()).isEqualTo("bwrap");
+        assertThat(ran.result().ending()).isEqualTo(ExecResult.Ending.EXITED);
+        assertThat(ran.workspace()).startsWith(tmp.resolve("ws")).isDirectory();
+        assertThat(lines).extracting(OutputLine::text).containsExactly("bwrap: echo hi");
+        assertThat(ran.notes()).containsExactly("no policy engine installed: sandbox.exec was not checked",
+                "audit log missing: this run was not audited");
+    }
+
+    @Test
+    void aPolicyDenialIsARefusalAndNothingRuns() throws Exception {
+        SelectorTest.RecordingPolicy deny = new SelectorTest.RecordingPolicy(Effect.DENY);
+        manager.setPolicy(deny);
+        RunOutcome outcome = run(TrustTier.INTERNAL);
+        assertThat(outcome).isInstanceOf(Refusal.class);
+        assertThat(((Refusal) outcome).reason()).contains("policy did not allow sandbox.exec on sandbox.bwrap")
+                .contains("rule r1");
+        assertThat(deny.asked).containsExactly("alice sandbox.exec sandbox.bwrap");
+        assertThat(bwrap.ran).isEmpty();
+    }
+
+    @Test
+    void everyRunIsAuditedBeforeAndAfter() throws Exception {
+        RecordingAudit audit = new RecordingAudit(false);
+        manager.setAudit(audit);
+        manager.setPolicy(new SelectorTest.RecordingPolicy(Effect.ALLOW));
+        Ran ran = (Ran) run(TrustTier.INTERNAL);
+        assertThat(ran.notes()).isEmpty();
+        assertThat(audit.events).extracting(AuditEvent::type).containsExactly("sandbox.exec", "sandbox.exec");
+        assertThat(audit.events.get(0).payload()).containsEntry("phase", "start").containsEntry("backend", "bwrap")
+                .containsEntry("tier", "internal").containsEntry("command", "echo hi");
+        assertThat(audit.events.get(1).payload()).containsEntry("phase", "end").containsEntry("ending", "EXITED")
+                .containsEntry("exitCode", "0");
+    }
+
+    @Test
+    void aRunTheAuditLogCannotRecordDoesNotStart() throws Exception {
+        manager.setAudit(new RecordingAudit(true));
+        RunOutcome outcome = run(TrustTier.INTERNAL);
+        assertThat(((Refusal) outcome).reason()).contains("audit log could not record");
+        assertThat(bwrap.ran).isEmpty();
+    }
+
+    @Test
+    void backendsComeAndGoWithTheirBundles() throws Exception {
+        manager.removeBackend(bwrap);
+        RunOutcome gone = run(TrustTier.INTERNAL);
+        assertThat(((Refusal) gone).reason()).contains("no available sandbox backend at level L2");
+        assertThat(((Refusal) gone).installed()).isEmpty();
+        manager.addBackend(bwrap);
+        assertThat(run(TrustTier.INTERNAL)).isInstanceOf(Ran.class);
+        assertThat(manager.backends()).extracting(b -> b.name()).containsExactly("bwrap");
+    }
+
+    static final class RecordingAudit implements AuditLog {
+        final boolean failing;
+        final List<AuditEvent> events = new ArrayList<>();
+
+        RecordingAudit(boolean failing) {
+            this.failing = failing;
+        }
+
+        @Override
+        public AuditEvent append(String type, String actor, Map<String, String> payload) throws AuditException {
+            if (failing) {
+                throw new AuditException("disk full", new java.io.IOException("disk full"));
+            }
+            AuditEvent e = new AuditEvent(events.size() + 1, Instant.now(), type, actor, payload, "0".repeat(64),
+                    "1".repeat(64));
+            events.add(e);
+            return e;
+        }
+
+        @Override
+        public List<AuditEvent> tail(int n) {
+            return List.copyOf(events.subList(Math.max(0, events.size() - n), events.size()));
+        }
+
+        @Override
+        public List<AuditEvent> after(long afterSeq, int limit) {
+            return events.stream().filter(e -> e.seq() > afterSeq).limit(limit).toList();
+        }
+
+        @Override
+        public List<AuditEvent> since(Instant since) {
+            return events.stream().filter(e -> !e.at().isBefore(since)).toList();
+        }
+
+        @Override
+        public org.crustyclaw.api.audit.VerifyResult verify() {
+            return new org.crustyclaw.api.audit.VerifyResult.Intact(events.size(), "1".repeat(64));
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package org.crustyclaw.commands.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.crustyclaw.api.sandbox.RunRequest;
+import org.crustyclaw.api.sandbox.TrustTier;
+import org.crustyclaw.sandbox.bwrap.BwrapBackend;
+import org.crustyclaw.sandbox.manager.SandboxManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands over the real manager and the real bwrap backend, as a shell user sees them. */
+class SandboxCommandsTest {
+
+    @TempDir
+    Path tmp;
+    BwrapBackend bwrap;
+    SandboxManager manager;
+    SandboxCommands commands;
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void activate() throws Exception {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx--x--x"));
+        bwrap = new BwrapBackend(Defaults.of(BwrapBackend.Config.class, Map.of()));
+        manager = new SandboxManager(Defaults.of(SandboxManager.Config.class,
+                Map.of("workspaceRoot", tmp.resolve("ws").toString(), "pools", new String[] {"base@L2=1"})));
+        manager.addBackend(bwrap);
+        commands = new SandboxCommands(manager);
+    }
+
+    @AfterEach
+    void deactivate() throws Exception {
+        manager.deactivate();
+        bwrap.deactivate();
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private void run(RunRequest request, boolean json) throws Exception {
+        commands.run(request, json, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private static RunRequest request(String tier, String backend, String memory, String timeout, String workspace,
+            String... command) {
+        return SandboxCommands.request(null, tier, backend, memory, timeout, workspace, List.of(command));
+    }
+
+    @Test
+    void badInputNamesTheValueAndWhatWasExpected() {
+        assertThatThrownBy(() -> request("", "", "12x", "", "", "true")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'12x'").hasMessageContaining("256m");
+        assertThatThrownBy(() -> request("", "", "", "soon", "", "true")).hasMessageContaining("'soon'");
+        assertThatThrownBy(() -> request("bogus", "", "", "", "", "true")).hasMessageContaining("'bogus'")
+                .hasMessageContaining("llm-generated");
+        assertThatThrownBy(() -> request("internal", "bwrap", "", "", "", "true")).hasMessageContaining("not both");
+        assertThatThrownBy(() -> request("", "", "", "", tmp.resolve("nope").toString(), "true"))
+                .hasMessageContaining("nope").hasMessageContaining("not an existing directory");
+        assertThatThrownBy(() -> request("", "", "", "", "", "--")).hasMessageContaining("no command given");
+        assertThatThrownBy(() -> request("", "", "1m", "", "", "true")).hasMessageContaining("below 16 MiB");
+    }
+
+    @Test
+    void optionsBecomeTheRequest() {
+        RunRequest r = request("llm-generated", "", "64m", "30s", tmp.toString(), "--", "sh", "-c", "id");
+        assertThat(r.tier()).isEqualTo(TrustTier.LLM_GENERATED);
+        assertThat(r.limits().memoryBytes()).isEqualTo(64L << 20);
+        assertThat(r.limits().timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(r.workspace()).contains(tmp);
+        assertThat(r.command()).containsExactly("sh", "-c", "id");
+    }
+
+    @Test
+    void runStreamsStdoutAndStderrThenSaysHowItEnded() throws Exception {
+        assumeTrue(bwrap.unavailableBecause().isEmpty(), () -> "bwrap unavailable: " + bwrap.unavailableBecause());
+        run(request("internal", "", "", "", "", "sh", "-c", "echo to-out; echo to-err >&2"), false);
+        assertThat(out()).isEqualTo("to-out\n");
+        assertThat(err()).startsWith("to-err\n").contains("backend: bwrap").contains("ending: EXITED")
+                .contains("exit code: 0").contains("audit log missing");
+    }
+
+    @Test
+    void runPrintsJsonLinesThenTheResult() throws Exception {
+        assumeTrue(bwrap.unavailableBecause().isEmpty(), () -> "bwrap unavailable: " + bwrap.unavailableBecause());
+        run(request("", "bwrap", "", "", "", "echo", "hello"), true);
+        assertThat(out()).startsWith("{ \"stream\" : \"stdout\", \"text\" : \"hello\" }\n")
+                .contains("\"backend\" : \"bwrap\"").contains("\"ending\" : \"EXITED\"").endsWith("}\n");
+        assertThat(err()).isEmpty();
+    }
+
+    @Test
+    void aRefusedRunSaysWhyListsTheBackendsAndFails() {
+        assertThatThrownBy(() -> run(request("untrusted", "", "", "", "", "true"), false))
+                .hasMessageContaining("refused").hasMessageContaining("L3");
+        assertThat(err()).contains("refused: no available sandbox backend at level L3")
+                .contains("installed backends:").contains("bwrap").contains("L2");
+    }
+
+    @Test
+    void aFailedCommandFailsTheShellCommand() {
+        assumeTrue(bwrap.unavailableBecause().isEmpty(), () -> "bwrap unavailable: " + bwrap.unavailableBecause());
+        assertThatThrownBy(() -> run(request("internal", "", "", "1s", "", "sleep", "5"), false))
+                .hasMessageContaining("TIMED_OUT");
+        assertThat(err()).contains("ending: TIMED_OUT");
+    }
+
+    @Test
+    void listAndPoolRenderTablesAndJson() throws Exception {
+        PrintStream original = System.out;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            commands.list(false);
+            assertThat(out()).startsWith("NAME   LEVEL  AVAILABLE  REASON\n").contains("bwrap  L2");
+            out.reset();
+            commands.list(true);
+            assertThat(out()).contains("\"name\" : \"bwrap\"").contains("\"level\" : \"L2\"");
+            out.reset();
+            commands.pool(false);
+            assertThat(out()).startsWith("IMAGE").contains("base").contains("L2");
+            out.reset();
+            commands.pool(true);
+            assertThat(out()).contains("\"image\" : \"base\"").contains("\"size\" : 1");
+        } finally {
+            System.setOut(original);
+        }
+    }
+}
