@@ -50,11 +50,14 @@ final class Help {
                     usage: crustyclaw plugins list [--json] [--all]
                            crustyclaw plugins install FILE
                            crustyclaw plugins uninstall NAME
+                           crustyclaw plugins stop|start NAME
                     list: plugin bundles with their components grouped by SPI type (sandbox backends,
                     tool adapters, blueprints, review gates, channels, model providers, hooks), state and
                     service ranking; --all lists every bundle. Failed deploys are listed after them.
                     install: copies a bundle jar into deploy/ and waits until it is active.
                     uninstall: removes the plugin with that symbolic name from deploy/.
+                    stop, start: takes any bundle (also one of bundle/, e.g. org.crustyclaw.sandbox.docker)
+                    out of service and back, without removing it.
                     """,
             "shell", """
                     usage: crustyclaw shell
@@ -65,7 +68,7 @@ final class Help {
     /** The built-in areas and their sub-commands; plugins may add areas, which the daemon checks. */
     private static final Map<String, java.util.Set<String>> AREAS = Map.of(
             "config", java.util.Set.of("show", "validate", "reload", "reference", "path"),
-            "plugins", java.util.Set.of("list", "install", "uninstall"),
+            "plugins", java.util.Set.of("list", "install", "uninstall", "stop", "start"),
             "policy", java.util.Set.of("list", "check", "test"),
             "audit", java.util.Set.of("tail", "verify", "export"),
             "review", java.util.Set.of("list", "show", "approve", "reject"),
@@ -110,7 +113,7 @@ final class Help {
 
                 Configuration and plugins:
                   config show|validate|reload|reference|path   the configuration file
-                  plugins list|install|uninstall   plugin bundles in deploy/, grouped by SPI type
+                  plugins list|install|uninstall|stop|start   plugin bundles, grouped by SPI type
 
                 Any other 'crustyclaw AREA VERB ARGS' runs the Gogo command AREA:VERB in the daemon, e.g.
                   sandbox list, sandbox run, policy check, review approve, audit tail, secrets set.

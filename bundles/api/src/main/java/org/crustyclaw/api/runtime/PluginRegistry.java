@@ -32,4 +32,15 @@ public interface PluginRegistry {
      * @throws IllegalArgumentException when no plugin of that name was deployed
      */
     PluginBundle uninstall(String symbolicName, Duration wait);
+
+    /**
+     * Stops a bundle by symbolic name, in {@code bundle/} or {@code deploy/}: its services leave
+     * at once and whatever needed them is refused with the reason, until {@link #start}.
+     *
+     * @throws IllegalArgumentException when no bundle has that name, or it is the framework itself
+     */
+    PluginBundle stop(String symbolicName);
+
+    /** Starts a stopped bundle again. @throws IllegalArgumentException when none has that name or it cannot start */
+    PluginBundle start(String symbolicName);
 }

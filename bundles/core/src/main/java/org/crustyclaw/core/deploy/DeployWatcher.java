@@ -346,6 +346,42 @@ public final class DeployWatcher implements PluginRegistry {
                 + (deployed.isEmpty() ? "none" : String.join(", ", deployed)));
     }
 
+    @Override
+    public PluginBundle stop(String symbolicName) {
+        Bundle b = bySymbolicName(symbolicName);
+        try {
+            b.stop();
+        } catch (BundleException e) {
+            throw new IllegalArgumentException("cannot stop " + symbolicName + ": " + e.getMessage(), e);
+        }
+        record("plugin.stop", Map.of("bundle", symbolicName));
+        return Components.describe(new Bundle[] {b}, scr).get(0);
+    }
+
+    @Override
+    public PluginBundle start(String symbolicName) {
+        Bundle b = bySymbolicName(symbolicName);
+        try {
+            b.start();
+        } catch (BundleException e) {
+            throw new IllegalArgumentException("cannot start " + symbolicName + ": " + e.getMessage(), e);
+        }
+        record("plugin.start", Map.of("bundle", symbolicName));
+        return Components.describe(new Bundle[] {b}, scr).get(0);
+    }
+
+    private Bundle bySymbolicName(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                if (b.getBundleId() == 0) {
+                    throw new IllegalArgumentException("the framework itself cannot be stopped this way; use 'crustyclaw stop'");
+                }
+                return b;
+            }
+        }
+        throw new IllegalArgumentException("no bundle named '" + symbolicName + "'; 'crustyclaw plugins list --all' lists them");
+    }
+
     /** Waits until the scanner has acted on the file as last modified at {@code modified}. */
     private PluginBundle awaitInstalled(String name, long modified, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();

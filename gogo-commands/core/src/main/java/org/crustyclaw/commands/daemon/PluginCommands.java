@@ -23,7 +23,9 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.scope=plugins",
         "osgi.command.function=list",
         "osgi.command.function=install",
-        "osgi.command.function=uninstall"})
+        "osgi.command.function=uninstall",
+        "osgi.command.function=stop",
+        "osgi.command.function=start"})
 public final class PluginCommands {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -79,6 +81,18 @@ public final class PluginCommands {
         PluginBundle b = registry.install(Arguments.path(session, file), WAIT);
         return "installed " + b.symbolicName() + " " + b.version() + " (bundle " + b.id() + ", " + b.components().size()
                 + " components)";
+    }
+
+    @Descriptor("stops a bundle (a plugin in deploy/ or one of bundle/) by symbolic name: its services leave until 'start'")
+    public String stop(@Descriptor("the bundle's symbolic name") String name) {
+        PluginBundle b = registry.stop(name);
+        return "stopped " + b.symbolicName() + " " + b.version() + " (bundle " + b.id() + ")";
+    }
+
+    @Descriptor("starts a stopped bundle by symbolic name")
+    public String start(@Descriptor("the bundle's symbolic name") String name) {
+        PluginBundle b = registry.start(name);
+        return "started " + b.symbolicName() + " " + b.version() + " (bundle " + b.id() + ", " + b.state() + ")";
     }
 
     @Descriptor("removes a plugin from deploy/ by its bundle symbolic name and waits until it is gone")

@@ -1,0 +1,92 @@
+package org.crustyclaw.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sandbox layer in the running distribution, driven through the CLI: every backend runs
+ * a command here (the host is prepared by scripts/setup-sandbox-host.sh), and hot-removing the
+ * Docker bundle refuses runs that need it, with the reason, until it is back.
+ */
+class SandboxTest {
+
+    static Installation dist;
+
+    @BeforeAll
+    static void start() throws IOException {
+        dist = Installation.create("sandbox");
+        dist.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        dist.close();
+    }
+
+    @Test
+    void everyBackendIsAvailableHere() {
+        var result = dist.run("sandbox", "list", "--json");
+        assertThat(result.exit()).as(result.toString()).isZero();
+        List<String> available = new ArrayList<>();
+        for (JsonNode row : result.json()) {
+            if (row.path("available").asBoolean()) {
+                available.add(row.path("name").asText());
+            }
+        }
+        assertThat(available).as(result.toString()).contains("bwrap", "docker-runc", "docker-runsc", "qemu-microvm");
+    }
+
+    @Test
+    void eachBackendRunsACommandAndReportsItsExit() {
+        for (String backend : List.of("bwrap", "docker-runc", "docker-runsc", "qemu-microvm")) {
+            var result = dist.run("sandbox", "run", "--backend", backend, "--", "sh", "-c", "echo out-$((6*7)); echo err >&2; exit 3");
+            assertThat(result.exit()).as(result.toString()).isNotZero();
+            assertThat(result.out()).as(result.toString()).contains("out-42").doesNotContain("err");
+            assertThat(result.err()).as("stderr lines and the closing summary: " + result).contains("err", "backend: " + backend,
+                    "exit code: 3");
+        }
+    }
+
+    @Test
+    void theTierPicksTheLevelAndTheHostIsNotVisible() {
+        var result = dist.run("sandbox", "run", "--tier", "internal", "--", "sh", "-c", "cat /etc/shadow; ls /proc | wc -l");
+        assertThat(result.err()).as(result.toString()).contains("level: L2");
+        assertThat(result.all()).doesNotContain("root:");
+    }
+
+    @Test
+    void hotRemovingTheDockerBundleRefusesItsRunsUntilItIsBack() {
+        var stop = dist.run("plugins", "stop", "org.crustyclaw.sandbox.docker");
+        assertThat(stop.exit()).as(stop.toString()).isZero();
+        try {
+            var refused = dist.run("sandbox", "run", "--backend", "docker-runc", "--", "true");
+            assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+            assertThat(refused.all()).contains("no sandbox backend named 'docker-runc' is installed", "bwrap");
+            var list = dist.run("sandbox", "list");
+            assertThat(list.out()).doesNotContain("docker-runc");
+        } finally {
+            var start = dist.run("plugins", "start", "org.crustyclaw.sandbox.docker");
+            assertThat(start.exit()).as(start.toString()).isZero();
+        }
+        var back = dist.run("sandbox", "run", "--backend", "docker-runc", "--", "echo", "back");
+        assertThat(back.exit()).as(back.toString()).isZero();
+        assertThat(back.out()).contains("back");
+        assertThat(back.err()).contains("backend: docker-runc");
+    }
+
+    @Test
+    void runsAreAudited() {
+        dist.run("sandbox", "run", "--backend", "bwrap", "--", "true");
+        var tail = dist.run("audit", "tail", "-n", "50");
+        assertThat(tail.out()).as(tail.toString()).contains("sandbox.exec", "phase=start", "phase=end");
+    }
+}
