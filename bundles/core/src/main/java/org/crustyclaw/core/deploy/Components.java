@@ -18,7 +18,7 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 final class Components {
 
     private static final List<String> LABEL_PROPERTIES = List.of("crustyclaw.tool.name", "crustyclaw.blueprint.name",
-            "crustyclaw.sandbox.name", "crustyclaw.channel.name", "crustyclaw.model.name", "crustyclaw.gate.name");
+            "crustyclaw.sandbox.backend", "crustyclaw.channel.name", "crustyclaw.model.name", "crustyclaw.gate.name");
 
     private Components() {}
 
