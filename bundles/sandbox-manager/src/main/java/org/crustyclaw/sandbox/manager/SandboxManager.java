@@ -3,7 +3,11 @@ package org.crustyclaw.sandbox.manager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +19,9 @@ import org.crustyclaw.api.audit.AuditLog;
 import org.crustyclaw.api.policy.Effect;
 import org.crustyclaw.api.policy.PolicyEngine;
 import org.crustyclaw.api.policy.Verdict;
+import org.crustyclaw.api.review.ApprovalRequest;
+import org.crustyclaw.api.review.Approvals;
+import org.crustyclaw.api.review.Decision;
 import org.crustyclaw.api.sandbox.BackendStatus;
 import org.crustyclaw.api.sandbox.ExecResult;
 import org.crustyclaw.api.sandbox.IsolationLevel;
@@ -94,6 +101,7 @@ public final class SandboxManager implements Sandboxes {
     private final Workspaces workspaces;
     private final WarmPool pool;
     private volatile PolicyEngine policy;
+    private volatile Approvals approvals;
     private volatile AuditLog audit;
 
     @Activate
@@ -151,6 +159,55 @@ public final class SandboxManager implements Sandboxes {
         }
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void setApprovals(Approvals service) {
+        this.approvals = service;
+    }
+
+    public void unsetApprovals(Approvals service) {
+        if (this.approvals == service) {
+            this.approvals = null;
+        }
+    }
+
+    /**
+     * A policy {@code ask}: files an approval request and waits for a human (or the request's
+     * timeout). Empty when approved; otherwise why the run may not start. The waiting line
+     * names the id, so the operator can answer from another terminal, Signal or the TUI.
+     */
+    private Optional<String> awaitApproval(RunRequest request, String resource, Verdict verdict,
+            Consumer<OutputLine> lines, List<String> notes) throws SandboxException {
+        Approvals service = approvals;
+        if (service == null) {
+            return Optional.of("policy asks for approval of " + EXEC_ACTION + " on " + resource + " (rule " + verdict.rule()
+                    + "), but no approval service is installed");
+        }
+        Instant now = Instant.now();
+        String id = "sx-" + UUID.randomUUID().toString().substring(0, 8);
+        ApprovalRequest ask = new ApprovalRequest(id, EXEC_ACTION + " " + summary(request.command()), verdict.reason(),
+                request.subject().principal(), verdict.rule(), Optional.of(String.join(" ", request.command())), now,
+                now.plus(Approvals.DEFAULT_TIMEOUT));
+        CompletionStage<Decision> answer = service.request(ask);
+        lines.accept(new OutputLine(OutputLine.Stream.STDERR, "waiting for approval " + id + " (rule " + verdict.rule()
+                + "): crustyclaw review approve " + id + "  |  crustyclaw review reject " + id));
+        Decision decision;
+        try {
+            decision = answer.toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("cancelled while waiting for approval " + id);
+        } catch (ExecutionException e) {
+            throw new SandboxException("approval " + id + " failed: " + e.getCause().getMessage(), e.getCause());
+        }
+        if (!decision.approved()) {
+            return Optional.of("approval " + id + " rejected by " + decision.by()
+                    + (decision.reason().isBlank() ? "" : ": " + decision.reason()));
+        }
+        notes.add("approved as " + id + " by " + decision.by());
+        return Optional.empty();
+    }
+
     @Override
     public List<BackendStatus> backends() {
         return backends.stream().map(BackendStatus::of).toList();
@@ -181,7 +238,12 @@ public final class SandboxManager implements Sandboxes {
             notes.add("no policy engine installed: " + EXEC_ACTION + " was not checked");
         } else {
             Verdict verdict = engine.decide(request.subject(), EXEC_ACTION, resource);
-            if (verdict.effect() != Effect.ALLOW) {
+            if (verdict.effect() == Effect.ASK) {
+                Optional<String> refused = awaitApproval(request, resource, verdict, lines, notes);
+                if (refused.isPresent()) {
+                    return Selector.refuse(refused.get(), installed);
+                }
+            } else if (verdict.effect() != Effect.ALLOW) {
                 return Selector.refuse("policy did not allow " + EXEC_ACTION + " on " + resource + " ("
                         + verdict.effect().label() + ", rule " + verdict.rule() + ": " + verdict.reason() + ")", installed);
             }

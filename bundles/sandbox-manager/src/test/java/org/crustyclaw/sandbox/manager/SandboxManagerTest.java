@@ -3,7 +3,11 @@ package org.crustyclaw.sandbox.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +16,10 @@ import org.crustyclaw.api.audit.AuditEvent;
 import org.crustyclaw.api.audit.AuditException;
 import org.crustyclaw.api.audit.AuditLog;
 import org.crustyclaw.api.policy.Effect;
+import org.crustyclaw.api.policy.Principal;
+import org.crustyclaw.api.review.ApprovalRequest;
+import org.crustyclaw.api.review.Approvals;
+import org.crustyclaw.api.review.Decision;
 import org.crustyclaw.api.sandbox.ExecResult;
 import org.crustyclaw.api.sandbox.IsolationLevel;
 import org.crustyclaw.api.sandbox.OutputLine;
@@ -70,6 +78,74 @@ class SandboxManagerTest {
         assertThat(((Refusal) outcome).reason()).contains("policy did not allow sandbox.exec on sandbox.bwrap")
                 .contains("rule r1");
         assertThat(deny.asked).containsExactly("alice sandbox.exec sandbox.bwrap");
+        assertThat(bwrap.ran).isEmpty();
+    }
+
+    /** Answers every request at once, as a human at the CLI would. */
+    static final class AnsweringApprovals implements Approvals {
+        final List<ApprovalRequest> asked = new ArrayList<>();
+        private final boolean approve;
+
+        AnsweringApprovals(boolean approve) {
+            this.approve = approve;
+        }
+
+        @Override
+        public CompletionStage<Decision> request(ApprovalRequest request, Duration timeout) {
+            asked.add(request);
+            return CompletableFuture.completedFuture(new Decision(request.id(), approve, "bob", approve ? "" : "not today",
+                    Instant.now()));
+        }
+
+        @Override
+        public CompletionStage<Decision> request(ApprovalRequest request) {
+            return request(request, DEFAULT_TIMEOUT);
+        }
+
+        @Override
+        public List<ApprovalRequest> pending() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<ApprovalRequest> find(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Decision> decision(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Decision answer(String id, boolean approve, Principal.Authenticated by, String reason) {
+            throw new IllegalArgumentException("answered at request time");
+        }
+    }
+
+    @Test
+    void anAskWaitsForApprovalNamesTheRequestAndRunsWhenApproved() throws Exception {
+        manager.setPolicy(new SelectorTest.RecordingPolicy(Effect.ASK));
+        AnsweringApprovals approvals = new AnsweringApprovals(true);
+        manager.setApprovals(approvals);
+        Ran ran = (Ran) run(TrustTier.INTERNAL);
+        assertThat(approvals.asked).singleElement().satisfies(r -> {
+            assertThat(r.what()).isEqualTo("sandbox.exec echo hi");
+            assertThat(r.rule()).isEqualTo("r1");
+        });
+        String id = approvals.asked.get(0).id();
+        assertThat(lines).extracting(OutputLine::text).first().asString().contains("waiting for approval " + id,
+                "crustyclaw review approve " + id);
+        assertThat(ran.notes()).contains("approved as " + id + " by bob");
+        assertThat(bwrap.ran).hasSize(1);
+    }
+
+    @Test
+    void anAskThatIsRejectedOrCannotBeAskedIsARefusal() throws Exception {
+        manager.setPolicy(new SelectorTest.RecordingPolicy(Effect.ASK));
+        assertThat(((Refusal) run(TrustTier.INTERNAL)).reason()).contains("no approval service is installed");
+        manager.setApprovals(new AnsweringApprovals(false));
+        assertThat(((Refusal) run(TrustTier.INTERNAL)).reason()).contains("rejected by bob: not today");
         assertThat(bwrap.ran).isEmpty();
     }
 
