@@ -1,7 +1,7 @@
 #!/bin/bash
 # Prepares a CI / developer host (Debian 12, as root) for the CrustyClaw
 # sandbox tests: packages, Docker with the gVisor runtime, the local base
-# image, the L3 microVM assets and the cgroup v1 controllers bwrap needs.
+# image and the build image (JDK, git), the L3 microVM assets and the cgroup v1 controllers bwrap needs.
 # Idempotent: a second run only checks, and takes a few seconds.
 #
 # Environment:
@@ -191,6 +191,8 @@ EOF
         [ "$out" = ok ] || die "docker run --runtime=$rt printed: $out"
         step "run/$rt" "ok"
     done
+    # The richer image for builds (JDK, git), made the same way from the host's files.
+    bash "$HERE/build-image-build.sh"
 fi
 
 # ------------------------------------------------------------------ microVM

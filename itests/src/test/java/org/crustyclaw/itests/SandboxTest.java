@@ -84,6 +84,14 @@ class SandboxTest {
     }
 
     @Test
+    void theBuildImageHasAJdkAndGit() {
+        var result = dist.run("sandbox", "run", "--backend", "docker-runc", "--image", "build", "--timeout", "120s", "--",
+                "sh", "-c", "java -version 2>&1 | head -1; git init -q repo && git -C repo status --short && echo git-ok");
+        assertThat(result.exit()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("openjdk version \"17", "git-ok");
+    }
+
+    @Test
     void runsAreAudited() {
         dist.run("sandbox", "run", "--backend", "bwrap", "--", "true");
         var tail = dist.run("audit", "tail", "-n", "50");

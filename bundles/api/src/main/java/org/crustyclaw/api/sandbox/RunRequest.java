@@ -66,4 +66,9 @@ public record RunRequest(Subject subject, TrustTier tier, Optional<String> skill
     public RunRequest withLimits(ResourceLimits newLimits) {
         return new RunRequest(subject, tier, skill, backend, command, workspace, environment, newLimits, image);
     }
+
+    /** The same request in another image, e.g. {@code build} (JDK, git) instead of {@code base}. */
+    public RunRequest withImage(String name) {
+        return new RunRequest(subject, tier, skill, backend, command, workspace, environment, limits, name);
+    }
 }

@@ -62,10 +62,13 @@ public final class SandboxCommands {
             @Descriptor("wall-clock limit, e.g. 30s") @Parameter(names = "--timeout", absentValue = "") String timeout,
             @Descriptor("an existing directory to work in (default: a fresh one)")
             @Parameter(names = "--workspace", absentValue = "") String workspace,
+            @Descriptor("the image: base (busybox) or build (JDK 17, git); Docker backends")
+            @Parameter(names = "--image", absentValue = "base") String image,
             @Descriptor("print JSON: one object per output line, then the result")
             @Parameter(names = "--json", absentValue = "false", presentValue = "true") boolean json,
             @Descriptor("the command and its arguments") String... command) throws SandboxException {
-        run(request(session, tier, backend, memory, timeout, workspace, Arrays.asList(command)), json, System.out, System.err);
+        run(request(session, tier, backend, memory, timeout, workspace, Arrays.asList(command)).withImage(image), json,
+                System.out, System.err);
     }
 
     /** The request the options describe; bad input throws naming the value and what was expected. */
