@@ -41,13 +41,19 @@ final class Commands {
             err.println("crustyclaw is already running (pid " + running + ", state " + layout.state() + ")");
             return Main.FAILED;
         }
-        List<ConfigProblem> problems = Preflight.check(layout);
-        if (!problems.isEmpty()) {
-            err.println("configuration " + layout.config() + " is invalid; not starting:");
-            problems.forEach(p -> err.println("  " + p));
-            return Main.FAILED;
+        if (foreground) {
+            return refused(Preflight.check(layout)) ? Main.FAILED : foreground();
         }
-        return foreground ? foreground() : background();
+        return background();
+    }
+
+    private boolean refused(List<ConfigProblem> problems) {
+        if (problems.isEmpty()) {
+            return false;
+        }
+        err.println("configuration " + layout.config() + " is invalid; not starting:");
+        problems.forEach(p -> err.println("  " + p));
+        return true;
     }
 
     private int foreground() throws IOException {
@@ -83,6 +89,17 @@ final class Commands {
         long started = System.nanoTime();
         Process daemon = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).redirectErrorStream(true).start();
+        // The configuration is checked while the daemon's JVM boots; a broken one stops it at once.
+        if (refused(Preflight.check(layout))) {
+            daemon.destroy();
+            try {
+                daemon.waitFor(layout.shutdownTimeoutSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            daemon.destroyForcibly();
+            return Main.FAILED;
+        }
         long deadline = started + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             if (answers()) {

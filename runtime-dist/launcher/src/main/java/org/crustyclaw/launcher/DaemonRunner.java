@@ -94,6 +94,10 @@ final class DaemonRunner {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         Framework framework = start(properties(layout.socket(), false));
         running.set(framework);
+        long sinceJvm = System.currentTimeMillis() - ProcessHandle.current().info().startInstant()
+                .map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis());
+        java.util.logging.Logger.getLogger(DaemonRunner.class.getName()).info("all start levels up "
+                + sinceJvm + " ms after the JVM started (" + framework.getBundleContext().getBundles().length + " bundles)");
         framework.waitForStop(0);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);

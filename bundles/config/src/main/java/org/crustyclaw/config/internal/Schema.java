@@ -58,6 +58,23 @@ public record Schema(Map<String, Ocd> byPid, Set<String> handlerSections) {
         return Optional.ofNullable(byPid.get(pid));
     }
 
+    /** Names, sizes and modification times of the jars {@link #fromJars} would read: equal means same schema. */
+    public static String signature(List<Path> dirs) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (Path dir : dirs) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (var files = Files.list(dir)) {
+                for (Path jar : files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+                    text.append(jar).append(' ').append(Files.size(jar)).append(' ')
+                            .append(Files.getLastModifiedTime(jar).toMillis()).append('\n');
+                }
+            }
+        }
+        return text.toString();
+    }
+
     /** Reads every {@code *.jar} in the given directories; directories that do not exist are skipped. */
     public static Schema fromJars(List<Path> dirs) throws IOException {
         Map<String, Ocd> all = new TreeMap<>();

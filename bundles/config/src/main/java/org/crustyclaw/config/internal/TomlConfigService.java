@@ -51,6 +51,8 @@ public final class TomlConfigService implements ConfigService, Runnable {
     private final Path file;
     private final List<Path> schemaDirs;
     private final List<ConfigSectionHandler> handlers = new CopyOnWriteArrayList<>();
+    private Schema schemaCache;
+    private String schemaSignature = "";
     private volatile Applied current = new Applied("", TomlTable.empty(new org.crustyclaw.config.toml.Position("-", 1, 1)), Map.of());
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -159,9 +161,15 @@ public final class TomlConfigService implements ConfigService, Runnable {
         return new Checked(parsed.text(), parsed.root(), result.properties(), problems);
     }
 
-    private Schema schema() {
+    /** The schema, read again only when a jar in bundle/ or deploy/ was added, changed or removed. */
+    private synchronized Schema schema() {
         try {
-            return Schema.fromJars(schemaDirs);
+            String signature = Schema.signature(schemaDirs);
+            if (!signature.equals(schemaSignature)) {
+                schemaCache = Schema.fromJars(schemaDirs);
+                schemaSignature = signature;
+            }
+            return schemaCache;
         } catch (IOException e) {
             throw new IllegalStateException("cannot read bundle metatype from " + schemaDirs + ": " + e.getMessage(), e);
         }
