@@ -44,4 +44,12 @@ public interface SandboxBackend {
     default PreparedSandbox prepare(Path workspace, ResourceLimits limits, String image) throws SandboxException {
         return new DeferredSandbox(this, workspace, limits, image);
     }
+
+    /**
+     * A pool the backend keeps by itself (booted microVMs, say), for {@code sandbox pool}.
+     * Empty by default and when the backend's own pool is turned off.
+     */
+    default java.util.Optional<PoolStats> ownPool() {
+        return java.util.Optional.empty();
+    }
 }

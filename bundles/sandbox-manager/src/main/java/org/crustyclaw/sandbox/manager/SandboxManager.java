@@ -298,7 +298,9 @@ public final class SandboxManager implements Sandboxes {
 
     @Override
     public List<PoolStats> pools() {
-        return pool.stats();
+        List<PoolStats> all = new ArrayList<>(pool.stats());
+        backends.forEach(b -> b.ownPool().ifPresent(all::add));
+        return all;
     }
 
     /** The command for the audit trail: its words, cut short; the full text may hold data that is not ours to keep. */

@@ -13,7 +13,7 @@ import org.crustyclaw.api.sandbox.SandboxBackend;
 import org.crustyclaw.api.sandbox.SandboxSpec;
 
 /** A backend that records what it was asked to run and prints the command back. */
-final class FakeBackend implements SandboxBackend {
+class FakeBackend implements SandboxBackend {
 
     final String name;
     final IsolationLevel level;

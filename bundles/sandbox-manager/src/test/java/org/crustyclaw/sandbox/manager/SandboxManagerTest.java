@@ -23,6 +23,7 @@ import org.crustyclaw.api.review.Decision;
 import org.crustyclaw.api.sandbox.ExecResult;
 import org.crustyclaw.api.sandbox.IsolationLevel;
 import org.crustyclaw.api.sandbox.OutputLine;
+import org.crustyclaw.api.sandbox.PoolStats;
 import org.crustyclaw.api.sandbox.RunRequest;
 import org.crustyclaw.api.sandbox.Sandboxes.Ran;
 import org.crustyclaw.api.sandbox.Sandboxes.Refusal;
@@ -147,6 +148,18 @@ class SandboxManagerTest {
         manager.setApprovals(new AnsweringApprovals(false));
         assertThat(((Refusal) run(TrustTier.INTERNAL)).reason()).contains("rejected by bob: not today");
         assertThat(bwrap.ran).isEmpty();
+    }
+
+    @Test
+    void aBackendsOwnPoolIsListedBesideTheManagersPools() {
+        PoolStats vms = new PoolStats("base", IsolationLevel.L3, "qemu-microvm", 2, 1, 1, 0, 5, 3, 1.2, 5.1, "");
+        manager.addBackend(new FakeBackend("qemu-microvm", IsolationLevel.L3) {
+            @Override
+            public Optional<PoolStats> ownPool() {
+                return Optional.of(vms);
+            }
+        });
+        assertThat(manager.pools()).contains(vms);
     }
 
     @Test

@@ -188,6 +188,11 @@ public final class MicrovmBackend implements SandboxBackend {
     }
 
     /** The warm pool as {@code sandbox pool} shows it (size 0 and no counts when it is off). */
+    @Override
+    public java.util.Optional<PoolStats> ownPool() {
+        return pool == null ? java.util.Optional.empty() : java.util.Optional.of(poolStats());
+    }
+
     public PoolStats poolStats() {
         WarmPool.Snapshot s = pool != null ? pool.snapshot()
                 : new WarmPool.Snapshot(0, 0, 0, 0, 0, 0, 0, 0, "");
