@@ -5,7 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+
+import org.crustyclaw.config.internal.Schema;
 
 /**
  * A class-data sharing archive for the daemon's JVM, made on its first run and reused after:
@@ -43,17 +44,6 @@ final class ClassDataSharing {
 
     /** Names, sizes and times of the jars the daemon loads. */
     private static String digest(Layout layout) throws IOException {
-        StringBuilder text = new StringBuilder();
-        for (Path dir : List.of(layout.home().resolve("lib"), layout.bundles())) {
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (Stream<Path> jars = Files.list(dir)) {
-                for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
-                    text.append(jar.getFileName()).append(Files.size(jar)).append(Files.getLastModifiedTime(jar).toMillis());
-                }
-            }
-        }
-        return Integer.toHexString(text.toString().hashCode());
+        return Integer.toHexString(Schema.signature(List.of(layout.home().resolve("lib"), layout.bundles())).hashCode());
     }
 }

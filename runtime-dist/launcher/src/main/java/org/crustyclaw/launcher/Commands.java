@@ -120,15 +120,24 @@ final class Commands {
 
     /** True once the daemon runs its own status command: every start level is up, not only the socket. */
     private boolean answers() throws IOException {
-        Optional<AdminClient> client = AdminClient.connect(layout.socket());
-        if (client.isEmpty()) {
-            return false;
-        }
-        try (AdminClient c = client.get()) {
-            var sink = new PrintStream(java.io.OutputStream.nullOutputStream());
-            return c.run(List.of("crustyclaw:status"), Optional.empty(), sink, sink) == Main.OK;
+        try {
+            return quietly("crustyclaw:status").isPresent();
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** Runs one command in the daemon without printing; its output when it exited 0, else empty. */
+    private Optional<String> quietly(String command) throws IOException {
+        Optional<AdminClient> client = AdminClient.connect(layout.socket());
+        if (client.isEmpty()) {
+            return Optional.empty();
+        }
+        var text = new java.io.ByteArrayOutputStream();
+        try (AdminClient c = client.get()) {
+            var sink = new PrintStream(text, true, StandardCharsets.UTF_8);
+            return c.run(List.of(command), Optional.empty(), sink, sink) == Main.OK
+                    ? Optional.of(text.toString(StandardCharsets.UTF_8)) : Optional.empty();
         }
     }
 
@@ -245,16 +254,7 @@ final class Commands {
 
     /** Whether the running daemon's configuration is {@code file}; else --config asks for that file offline. */
     private boolean daemonUses(Path file) throws IOException {
-        Optional<AdminClient> client = AdminClient.connect(layout.socket());
-        if (client.isEmpty()) {
-            return false;
-        }
-        var text = new java.io.ByteArrayOutputStream();
-        try (AdminClient c = client.get()) {
-            var sink = new PrintStream(text, true, StandardCharsets.UTF_8);
-            return c.run(List.of("config:path"), Optional.empty(), sink, sink) == Main.OK
-                    && Path.of(text.toString(StandardCharsets.UTF_8).strip()).equals(file);
-        }
+        return quietly("config:path").map(path -> Path.of(path.strip()).equals(file)).orElse(false);
     }
 
     private int oneShot(List<String> command) throws IOException {

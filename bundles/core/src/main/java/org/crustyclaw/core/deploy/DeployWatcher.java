@@ -136,9 +136,7 @@ public final class DeployWatcher implements PluginRegistry {
             fail(name, invalid.get());
             return;
         }
-        if (hooks.fire(HookEvent.of("plugin.install", true, Map.of("file", file.toString(), "name", name)))
-                instanceof Hooks.Outcome.Vetoed veto) {
-            fail(name, "refused by " + veto.hook() + ": " + veto.reason());
+        if (vetoed(name, file)) {
             return;
         }
         String location = LOCATION_PREFIX + name;
@@ -165,6 +163,16 @@ public final class DeployWatcher implements PluginRegistry {
         } catch (IOException | BundleException | IllegalStateException e) {
             fail(name, "cannot install: " + e.getMessage());
         }
+    }
+
+    /** Offers the file to the {@code plugin.install} hooks; a veto is recorded as its problem. */
+    private boolean vetoed(String name, Path file) {
+        if (hooks.fire(HookEvent.of("plugin.install", true, Map.of("file", file.toString(), "name", name)))
+                instanceof Hooks.Outcome.Vetoed veto) {
+            fail(name, "refused by " + veto.hook() + ": " + veto.reason());
+            return true;
+        }
+        return false;
     }
 
     /** The deploy/ file a bundle came from: {@code deploy:x.jar}, or {@code deploy:f.json!g:a:v} for a feature's bundle. */
@@ -210,9 +218,7 @@ public final class DeployWatcher implements PluginRegistry {
             }
             jars.add(jar.get());
         }
-        if (hooks.fire(HookEvent.of("plugin.install", true, Map.of("file", file.toString(), "name", name)))
-                instanceof Hooks.Outcome.Vetoed veto) {
-            fail(name, "refused by " + veto.hook() + ": " + veto.reason());
+        if (vetoed(name, file)) {
             return;
         }
         List<Bundle> installed = new ArrayList<>();
