@@ -34,6 +34,8 @@ import org.crustyclaw.sandbox.manager.SandboxManager;
 public final class SandboxBench {
 
     private static final int RUNS = Integer.getInteger("bench.runs", 15);
+    /** {@code -Dbench.only=bwrap}: only the bwrap cold row, no Docker, no warm pool (to iterate fast). */
+    private static final String ONLY = System.getProperty("bench.only", "");
 
     private SandboxBench() {}
 
@@ -61,6 +63,10 @@ public final class SandboxBench {
                 "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib", "--symlink",
                 "usr/lib64", "/lib64", "--proc", "/proc", "--dev", "/dev", "--size", "536870912", "--tmpfs", "/tmp",
                 "--bind", w, w, "--chdir", w, "--remount-ro", "/", "true"));
+        if (ONLY.equals("bwrap")) {
+            bwrap.deactivate();
+            System.exit(0);
+        }
         cold(runc, ws, List.of("docker", "run", "--rm", "--network=none", "crustyclaw/base:local", "true"));
         cold(runsc, ws, List.of("docker", "run", "--rm", "--runtime=runsc", "--network=none", "crustyclaw/base:local",
                 "true"));

@@ -28,6 +28,8 @@ final class DockerSandbox implements PreparedSandbox {
 
     static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
     private static final long POLL_MILLIS = 500;
+    /** How long the SIGTERM exec may take to start before the run is killed without a grace. */
+    private static final long TERM_DELIVERY_SECONDS = 8;
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final DockerEngine engine;
@@ -178,11 +180,15 @@ final class DockerSandbox implements PreparedSandbox {
         }
     }
 
-    /** SIGTERM to every process of the command (kill -1 spares pid 1 and itself), SIGKILL after the grace. */
+    /**
+     * SIGTERM to every process of the command (kill -1 spares pid 1 and itself), SIGKILL after the grace. The
+     * grace counts from when the signal went out: on a loaded host a gVisor exec can take seconds to start.
+     */
     private void terminateThenKill(CountDownLatch ended) {
         try {
             String term = client.execCreateCmd(id).withCmd("kill", "-TERM", "-1").withUser(user).exec().getId();
-            client.execStartCmd(term).exec(new ResultCallback.Adapter<Frame>()).awaitCompletion(2, TimeUnit.SECONDS);
+            client.execStartCmd(term).exec(new ResultCallback.Adapter<Frame>())
+                    .awaitCompletion(TERM_DELIVERY_SECONDS, TimeUnit.SECONDS);
             ended.await(engine.config().graceMillis(), TimeUnit.MILLISECONDS);
         } catch (RuntimeException | InterruptedException e) {
             // no kill in the image, or the container is gone: SIGKILL below ends it either way
