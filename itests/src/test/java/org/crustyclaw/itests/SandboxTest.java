@@ -57,6 +57,17 @@ class SandboxTest {
     }
 
     @Test
+    void aFreshWorkspaceHoldsNoMoreThanItsDiskLimitOnEveryBackend() {
+        for (String backend : List.of("bwrap", "docker-runc", "docker-runsc", "qemu-microvm")) {
+            var result = dist.run("sandbox", "run", "--backend", backend, "--disk", "8m", "--", "sh", "-c",
+                    "dd if=/dev/zero of=big bs=1M count=32 2>&1; echo size=$(wc -c < big)");
+            assertThat(result.out()).as(result.toString()).contains("No space left on device");
+            long size = Long.parseLong(result.out().replaceAll("(?s).*size=\\s*(\\d+).*", "$1"));
+            assertThat(size).as(result.toString()).isLessThan(8L << 20);
+        }
+    }
+
+    @Test
     void theTierPicksTheLevelAndTheHostIsNotVisible() {
         var result = dist.run("sandbox", "run", "--tier", "internal", "--", "sh", "-c", "cat /etc/shadow; ls /proc | wc -l");
         assertThat(result.err()).as(result.toString()).contains("level: L2");

@@ -98,4 +98,8 @@ public record ResourceLimits(long memoryBytes, double cpus, int maxProcesses, Du
     public ResourceLimits withMaxProcesses(int count) {
         return new ResourceLimits(memoryBytes, cpus, count, timeout, diskBytes);
     }
+
+    public ResourceLimits withDisk(long bytes) {
+        return new ResourceLimits(memoryBytes, cpus, maxProcesses, timeout, bytes);
+    }
 }

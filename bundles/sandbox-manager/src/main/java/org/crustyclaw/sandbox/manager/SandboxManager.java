@@ -94,6 +94,14 @@ public final class SandboxManager implements Sandboxes {
 
         @AttributeDefinition(description = "Group given to fresh workspaces when the daemon is root.")
         int sandboxGid() default 65534;
+
+        @AttributeDefinition(description = "Give every fresh workspace its own ext4 filesystem of the run's disk size"
+                + " (loop-mounted; needs root). Off, or not root: the disk limit covers only the sandbox's /tmp.")
+        boolean workspaceQuota() default true;
+
+        @AttributeDefinition(description = "How many finished workspaces stay readable before the oldest is deleted."
+                + " Workspaces a caller brought (--workspace) are never deleted.")
+        int workspacesKept() default 32;
     }
 
     private final List<SandboxBackend> backends = new CopyOnWriteArrayList<>();
@@ -113,7 +121,8 @@ public final class SandboxManager implements Sandboxes {
         Path root = config.workspaceRoot().isBlank()
                 ? Path.of(System.getProperty("java.io.tmpdir"), "crustyclaw-workspaces") : Path.of(config.workspaceRoot());
         this.workspaces = new Workspaces(root, config.workspaceSnapshot().isBlank() ? Optional.empty()
-                : Optional.of(Path.of(config.workspaceSnapshot())), config.sandboxUid(), config.sandboxGid());
+                : Optional.of(Path.of(config.workspaceSnapshot())), config.sandboxUid(), config.sandboxGid(),
+                config.workspaceQuota(), config.workspacesKept());
         this.pool = new WarmPool(WarmPool.parse(config.pools()), poolLimits, workspaces, this::select);
         pool.start();
     }
@@ -121,6 +130,7 @@ public final class SandboxManager implements Sandboxes {
     @Deactivate
     public void deactivate() {
         pool.close();
+        workspaces.close();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -267,6 +277,13 @@ public final class SandboxManager implements Sandboxes {
                 : pool.take(key, backend.name(), request.limits());
         ExecResult result;
         Path workspace;
+        if (request.workspace().isPresent()) {
+            notes.add("disk limit not applied to the workspace " + request.workspace().get()
+                    + ": only fresh workspaces get a filesystem of their own");
+        } else {
+            workspaces.quotaUnavailable().ifPresent(why -> notes.add("disk limit covers /tmp only, not the workspace: "
+                    + why));
+        }
         if (lease.isPresent()) {
             PreparedSandbox sandbox = lease.get().sandbox();
             workspace = sandbox.workspace();
@@ -274,15 +291,24 @@ public final class SandboxManager implements Sandboxes {
                 result = sandbox.exec(request.command(), request.environment(), lines);
             } finally {
                 lease.get().release();
+                workspaces.finished(workspace);
             }
+        } else if (request.workspace().isPresent()) {
+            workspace = request.workspace().get();
+            result = backend.run(new SandboxSpec(request.command(), workspace, request.environment(), request.limits(),
+                    request.image()), lines);
         } else {
             try {
-                workspace = request.workspace().isPresent() ? request.workspace().get() : workspaces.create();
+                workspace = workspaces.create(request.limits().diskBytes());
             } catch (IOException e) {
                 throw new SandboxException("cannot make a fresh workspace: " + e.getMessage(), e);
             }
-            result = backend.run(new SandboxSpec(request.command(), workspace, request.environment(), request.limits(),
-                    request.image()), lines);
+            try {
+                result = backend.run(new SandboxSpec(request.command(), workspace, request.environment(),
+                        request.limits(), request.image()), lines);
+            } finally {
+                workspaces.finished(workspace);
+            }
         }
         if (log != null) {
             try {

@@ -207,7 +207,7 @@ public final class WarmPool implements AutoCloseable {
                 throw new IllegalStateException(r.reason());
             }
             Chosen chosen = (Chosen) selection;
-            workspace = workspaces.create();
+            workspace = workspaces.create(limits.diskBytes());
             PreparedSandbox sandbox = chosen.backend().prepare(workspace, limits, pool.key.image());
             synchronized (pool) {
                 pool.starting--;

@@ -1,76 +1,180 @@
 package org.crustyclaw.sandbox.manager;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * Fresh workspaces for runs that did not bring one: an empty directory, or a copy of the
  * configured snapshot (source tree, dependency caches), owned by the sandbox user when
  * the daemon is root so that the sandbox can write it.
+ *
+ * <p>When the daemon is root, each fresh workspace is its own ext4 filesystem, an image of
+ * the run's disk size under {@code <root>/.images/} loop-mounted (nosuid, nodev) on the
+ * workspace directory: the disk limit then holds for every backend, whoever writes (a gVisor
+ * gofer or QEMU's 9p server included), which per-user or project quotas would not. Finished
+ * workspaces stay readable until more than {@code kept} newer ones exist; {@link #close}
+ * unmounts them and the next start mounts the images again, so no result is lost to a
+ * daemon restart. One process at a time owns a workspace root (a lock on {@code <root>/.lock});
+ * another one sharing it gets a clear error on its first run instead of touching the first
+ * one's workspaces.
  */
-public final class Workspaces {
+public final class Workspaces implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Workspaces.class.getName());
+    private static final long TOOL_SECONDS = 60;
 
     private final Path root;
+    private final Path images;
     private final Optional<Path> snapshot;
     private final int uid;
     private final int gid;
+    private final int kept;
     private final boolean chown;
+    private final Optional<String> quotaUnavailable;
+    private final Path mkfs;
+    private final Path mountTool;
+    private final Path umount;
+    private final Deque<Path> finished = new ArrayDeque<>();
+    private final FileChannel lockFile;
+    private final FileLock lock;
 
-    public Workspaces(Path root, Optional<Path> snapshot, int uid, int gid) throws IOException {
-        this.root = root;
-        this.snapshot = snapshot;
-        this.uid = uid;
-        this.gid = gid;
-        Files.createDirectories(root);
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
-        this.chown = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
+    /**
+     * @param quota whether to give each fresh workspace its own filesystem of the run's disk size
+     * @param kept  how many finished workspaces stay before the oldest is deleted
+     */
+    public Workspaces(Path root, Optional<Path> snapshot, int uid, int gid, boolean quota, int kept)
+            throws IOException {
+        if (kept < 0) {
+            throw new IllegalArgumentException("workspaces kept must be >= 0: " + kept);
+        }
         if (snapshot.isPresent() && !Files.isDirectory(snapshot.get())) {
             throw new IllegalArgumentException("workspace snapshot is not a directory: " + snapshot.get());
         }
-    }
-
-    public Path create() throws IOException {
-        Path dir = Files.createDirectory(root.resolve(UUID.randomUUID().toString()));
-        if (snapshot.isPresent()) {
-            Path from = snapshot.get();
-            Files.walkFileTree(from, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-                    Path to = dir.resolve(from.relativize(d).toString());
-                    if (!to.equals(dir)) {
-                        Files.copy(d, to, StandardCopyOption.COPY_ATTRIBUTES);
-                    }
-                    own(to);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                    Path to = dir.resolve(from.relativize(f).toString());
-                    Files.copy(f, to, StandardCopyOption.COPY_ATTRIBUTES, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                    own(to);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+        this.root = root;
+        this.images = root.resolve(".images");
+        this.snapshot = snapshot;
+        this.uid = uid;
+        this.gid = gid;
+        this.kept = kept;
+        Files.createDirectories(root);
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
+        this.chown = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
+        this.mkfs = locate("mkfs.ext4");
+        this.mountTool = locate("mount");
+        this.umount = locate("umount");
+        this.quotaUnavailable = !quota ? Optional.of("workspace_quota is off")
+                : !chown ? Optional.of("the daemon is not root, and loop mounts need root")
+                : Stream.of(mkfs, mountTool, umount).filter(t -> !t.isAbsolute()).findFirst()
+                        .map(t -> t + " is not installed (Debian packages e2fsprogs and mount)");
+        this.lockFile = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held;
+        try {
+            held = lockFile.tryLock();
+        } catch (OverlappingFileLockException e) {
+            held = null;
         }
-        own(dir);
-        return dir;
+        this.lock = held;
+        if (lock == null) {
+            LOG.warning(inUse());
+            return;
+        }
+        recover();
     }
 
+    private String inUse() {
+        return "workspace root " + root + " is in use by another CrustyClaw process; give this one its own"
+                + " [sandbox.manager] workspace_root";
+    }
+
+    /** Why fresh workspaces are not size-limited filesystems; empty when they are. */
+    public Optional<String> quotaUnavailable() {
+        return quotaUnavailable;
+    }
+
+    /** A new workspace; its own filesystem of {@code diskBytes} when quotas are enforced. */
+    public Path create(long diskBytes) throws IOException {
+        if (lock == null) {
+            throw new IOException(inUse());
+        }
+        String name = UUID.randomUUID().toString();
+        Path dir = Files.createDirectory(root.resolve(name));
+        try {
+            if (quotaUnavailable.isEmpty()) {
+                Files.createDirectories(images);
+                Files.setPosixFilePermissions(images, PosixFilePermissions.fromString("rwx------"));
+                Path image = image(dir);
+                try (RandomAccessFile file = new RandomAccessFile(Files.createFile(image).toFile(), "rw")) {
+                    file.setLength(diskBytes); // sparse: blocks are taken as the sandbox writes
+                }
+                tool(List.of(mkfs.toString(), "-q", "-F", "-m", "0", "-E", "root_owner=" + uid + ":" + gid
+                        + ",lazy_itable_init=1,lazy_journal_init=1", image.toString()));
+                mount(image, dir);
+                Files.deleteIfExists(dir.resolve("lost+found"));
+            }
+            copySnapshot(dir);
+            own(dir);
+            return dir;
+        } catch (IOException | RuntimeException e) {
+            delete(dir);
+            throw e;
+        }
+    }
+
+    /** A run in this workspace ended: it stays for reading until {@code kept} newer ones exist. */
+    public void finished(Path dir) {
+        if (lock == null) {
+            return;
+        }
+        List<Path> expired = new ArrayList<>();
+        synchronized (finished) {
+            finished.addLast(dir);
+            while (finished.size() > kept) {
+                expired.add(finished.removeFirst());
+            }
+        }
+        expired.forEach(this::delete);
+    }
+
+    /** Unmounts and removes a managed workspace and its image. */
     public void delete(Path dir) {
-        if (!dir.startsWith(root)) {
+        if (!dir.getParent().equals(root)) {
             throw new IllegalArgumentException("not a managed workspace: " + dir);
         }
-        try (var files = Files.walk(dir)) {
+        try {
+            if (isMountPoint(dir)) {
+                tool(List.of(umount.toString(), dir.toString()));
+            }
+            Files.deleteIfExists(image(dir));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "workspace " + dir + " stays mounted: " + e.getMessage());
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
@@ -79,10 +183,142 @@ public final class Workspaces {
         }
     }
 
+    /** Unmounts every workspace filesystem; their images stay for the next start. */
+    @Override
+    public void close() {
+        if (lock == null) {
+            closeQuietly(lockFile);
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.toList()) {
+                if (isMountPoint(dir)) {
+                    try {
+                        tool(List.of(umount.toString(), dir.toString()));
+                    } catch (IOException e) {
+                        LOG.log(Level.WARNING, "workspace " + dir + " stays mounted: " + e.getMessage());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot list workspaces under " + root + ": " + e.getMessage());
+        }
+        closeQuietly(lockFile); // releases the lock
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing left to release
+        }
+    }
+
+    /** Mounts the images an earlier daemon left and queues every workspace found, oldest first. */
+    private void recover() throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith(".")).toList()) {
+                Path image = image(dir);
+                if (Files.exists(image) && !isMountPoint(dir)) {
+                    if (quotaUnavailable.isPresent()) {
+                        LOG.warning("workspace " + dir + " has an image that cannot be mounted: "
+                                + quotaUnavailable.get());
+                        continue;
+                    }
+                    mount(image, dir);
+                }
+                found.add(dir);
+            }
+        }
+        found.sort(Comparator.comparing(Workspaces::modified));
+        found.forEach(this::finished);
+    }
+
+    private static FileTime modified(Path dir) {
+        try {
+            return Files.getLastModifiedTime(dir);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+
+    private Path image(Path dir) {
+        return images.resolve(dir.getFileName() + ".img");
+    }
+
+    private void mount(Path image, Path dir) throws IOException {
+        tool(List.of(mountTool.toString(), "-t", "ext4", "-o", "loop,nosuid,nodev", image.toString(), dir.toString()));
+    }
+
+    private boolean isMountPoint(Path dir) throws IOException {
+        return !Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS)
+                .equals(Files.getAttribute(root, "unix:dev"));
+    }
+
+    private void copySnapshot(Path dir) throws IOException {
+        if (snapshot.isEmpty()) {
+            return;
+        }
+        Path from = snapshot.get();
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                Path to = dir.resolve(from.relativize(d).toString());
+                if (!to.equals(dir)) {
+                    Files.copy(d, to, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+                own(to);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                Path to = dir.resolve(from.relativize(f).toString());
+                Files.copy(f, to, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                own(to);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
     private void own(Path p) throws IOException {
         if (chown) {
-            Files.setAttribute(p, "unix:uid", uid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(p, "unix:gid", gid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+            Files.setAttribute(p, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
+        }
+    }
+
+    /** The tool's absolute path from PATH or the sbin directories; the bare name when it is nowhere. */
+    private static Path locate(String name) {
+        return Stream.concat(Stream.of(System.getenv().getOrDefault("PATH", "").split(":")),
+                        Stream.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"))
+                .filter(d -> d.startsWith("/")).map(d -> Path.of(d, name)).filter(Files::isExecutable).findFirst()
+                .orElse(Path.of(name));
+    }
+
+    /** Runs one host tool to its end (or the time limit); its output becomes the error when it fails. */
+    private static void tool(List<String> argv) throws IOException {
+        Path log = Files.createTempFile("crustyclaw-workspace-tool", ".log");
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            p.getOutputStream().close();
+            try {
+                if (!p.waitFor(TOOL_SECONDS, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new IOException(String.join(" ", argv) + " did not finish within " + TOOL_SECONDS + " s");
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException(argv.get(0) + " interrupted", e);
+            }
+            if (p.exitValue() != 0) {
+                throw new IOException(String.join(" ", argv) + " failed (exit " + p.exitValue() + "): "
+                        + Files.readString(log, StandardCharsets.UTF_8).strip());
+            }
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 }

@@ -60,6 +60,8 @@ public final class SandboxCommands {
             @Parameter(names = "--backend", absentValue = "") String backend,
             @Descriptor("memory limit, e.g. 256m") @Parameter(names = "--memory", absentValue = "") String memory,
             @Descriptor("wall-clock limit, e.g. 30s") @Parameter(names = "--timeout", absentValue = "") String timeout,
+            @Descriptor("disk space of a fresh workspace and /tmp, e.g. 1g (default 512m)")
+            @Parameter(names = "--disk", absentValue = "") String disk,
             @Descriptor("an existing directory to work in (default: a fresh one)")
             @Parameter(names = "--workspace", absentValue = "") String workspace,
             @Descriptor("the image: base (busybox) or build (JDK 17, git); Docker backends")
@@ -67,13 +69,13 @@ public final class SandboxCommands {
             @Descriptor("print JSON: one object per output line, then the result")
             @Parameter(names = "--json", absentValue = "false", presentValue = "true") boolean json,
             @Descriptor("the command and its arguments") String... command) throws SandboxException {
-        run(request(session, tier, backend, memory, timeout, workspace, Arrays.asList(command)).withImage(image), json,
+        run(request(session, tier, backend, memory, timeout, disk, workspace, Arrays.asList(command)).withImage(image), json,
                 System.out, System.err);
     }
 
     /** The request the options describe; bad input throws naming the value and what was expected. */
-    static RunRequest request(CommandSession session, String tier, String backend, String memory, String timeout, String workspace,
-            List<String> words) {
+    static RunRequest request(CommandSession session, String tier, String backend, String memory, String timeout,
+            String disk, String workspace, List<String> words) {
         List<String> command = !words.isEmpty() && words.get(0).equals("--") ? words.subList(1, words.size()) : words;
         if (command.isEmpty()) {
             throw new IllegalArgumentException("no command given: sandbox:run [options] CMD...");
@@ -89,6 +91,9 @@ public final class SandboxCommands {
         }
         if (!timeout.isEmpty()) {
             limits = limits.withTimeout(ResourceLimits.parseDuration(timeout));
+        }
+        if (!disk.isEmpty()) {
+            limits = limits.withDisk(ResourceLimits.parseSize(disk));
         }
         Optional<Path> dir = Optional.empty();
         if (!workspace.isEmpty()) {

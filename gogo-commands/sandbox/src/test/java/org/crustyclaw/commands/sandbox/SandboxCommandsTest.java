@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.crustyclaw.api.sandbox.ResourceLimits;
 import org.crustyclaw.api.sandbox.RunRequest;
 import org.crustyclaw.api.sandbox.TrustTier;
 import org.crustyclaw.sandbox.bwrap.BwrapBackend;
@@ -65,7 +66,7 @@ class SandboxCommandsTest {
 
     private static RunRequest request(String tier, String backend, String memory, String timeout, String workspace,
             String... command) {
-        return SandboxCommands.request(null, tier, backend, memory, timeout, workspace, List.of(command));
+        return SandboxCommands.request(null, tier, backend, memory, timeout, "", workspace, List.of(command));
     }
 
     @Test
@@ -80,6 +81,10 @@ class SandboxCommandsTest {
                 .hasMessageContaining("nope").hasMessageContaining("not an existing directory");
         assertThatThrownBy(() -> request("", "", "", "", "", "--")).hasMessageContaining("no command given");
         assertThatThrownBy(() -> request("", "", "1m", "", "", "true")).hasMessageContaining("below 16 MiB");
+        assertThatThrownBy(() -> SandboxCommands.request(null, "", "", "", "", "lots", "", List.of("true")))
+                .hasMessageContaining("'lots'");
+        assertThatThrownBy(() -> SandboxCommands.request(null, "", "", "", "", "512k", "", List.of("true")))
+                .hasMessageContaining("disk limit below 1 MiB");
     }
 
     @Test
@@ -90,6 +95,9 @@ class SandboxCommandsTest {
         assertThat(r.limits().timeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(r.workspace()).contains(tmp);
         assertThat(r.command()).containsExactly("sh", "-c", "id");
+        assertThat(r.limits().diskBytes()).isEqualTo(ResourceLimits.DEFAULT.diskBytes());
+        assertThat(SandboxCommands.request(null, "", "", "", "", "2g", "", List.of("true")).limits().diskBytes())
+                .isEqualTo(2L << 30);
     }
 
     @Test
