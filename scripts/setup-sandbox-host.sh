@@ -16,7 +16,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 MICROVM_DIR=${CC_MICROVM_DIR:-/var/lib/crustyclaw/microvm}
 BASE_IMAGE=${CC_BASE_IMAGE:-crustyclaw/base:local}
-PACKAGES="docker.io runsc bubblewrap busybox-static qemu-system-x86 linux-image-amd64 cpio xz-utils gzip"
+PACKAGES="docker.io runsc bubblewrap busybox-static qemu-system-x86 linux-image-amd64 cpio xz-utils gzip e2fsprogs"
 
 step() { printf '[setup-sandbox-host] %-10s %s\n' "$1" "$2"; }
 die() { printf '[setup-sandbox-host] ERROR: %s\n' "$*" >&2; exit 1; }

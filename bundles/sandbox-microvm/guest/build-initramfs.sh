@@ -2,7 +2,7 @@
 # Builds the CrustyClaw L3 microVM guest from the host's Debian kernel and
 # busybox-static:
 #   OUTDIR/vmlinux            uncompressed kernel (booting it under TCG saves ~3 s)
-#   OUTDIR/initramfs.cpio.gz  busybox, /init, /sbin/cc-agent, virtio/9p modules
+#   OUTDIR/initramfs.cpio.gz  busybox, /init, /sbin/cc-agent, virtio/9p/ext4 modules
 #   OUTDIR/guest.properties   what was built (kernel release, protocol, names)
 # Idempotent: the kernel is extracted again only when its source changed, the
 # initramfs rebuilt only when an input changed (output is reproducible).
@@ -18,7 +18,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 FORCE=${FORCE:-0}
 # Drivers the guest needs, by group (see init); built-in ones are skipped.
-MODULE_GROUPS="core:virtio_mmio core:virtio_console pci:virtio_pci 9p:9pnet_virtio 9p:9p"
+MODULE_GROUPS="core:virtio_mmio serial:virtio_console pci:virtio_pci 9p:9pnet_virtio 9p:9p
+    blk:virtio_blk blk:crc32c_generic blk:ext4"
 
 say() { echo "build-initramfs: $*"; }
 die() { echo "build-initramfs: ERROR: $*" >&2; exit 1; }

@@ -18,8 +18,11 @@ sealed interface GuestMessage {
     /** A chunk of a command's stdout ({@code stderr} false) or stderr. */
     record Output(String id, boolean stderr, byte[] bytes) implements GuestMessage {}
 
-    /** How a command ended: {@code how} is {@code exited}, {@code timeout} or {@code killed}. */
-    record Exit(String id, int status, String how) implements GuestMessage {}
+    /**
+     * How a command ended: {@code how} is {@code exited}, {@code timeout} or {@code killed};
+     * {@code oomKills} is the guest kernel's OOM kill count at that moment, -1 when not sent.
+     */
+    record Exit(String id, int status, String how, long oomKills) implements GuestMessage {}
 
     /** A refused request; {@code id} is {@code -} when the guest could not tell which. */
     record Fail(String id, String message) implements GuestMessage {}
@@ -67,7 +70,16 @@ sealed interface GuestMessage {
                     if (!f[3].equals("exited") && !f[3].equals("timeout") && !f[3].equals("killed")) {
                         throw new IllegalArgumentException("ending '" + f[3] + "' is not exited, timeout or killed");
                     }
-                    yield new Exit(id(f[1]), status, f[3]);
+                    long oomKills = -1;
+                    for (int i = 4; i < f.length; i++) {
+                        if (f[i].startsWith("oom_kills=")) {
+                            oomKills = Long.parseLong(f[i].substring(10));
+                            if (oomKills < 0) {
+                                throw new IllegalArgumentException("oom_kills " + oomKills + " is negative");
+                            }
+                        }
+                    }
+                    yield new Exit(id(f[1]), status, f[3], oomKills);
                 }
                 case "FAIL" -> {
                     need(f, 2, text);

@@ -4,13 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,8 +23,10 @@ import org.crustyclaw.api.sandbox.ResourceLimits;
 import org.crustyclaw.api.sandbox.SandboxException;
 
 /**
- * One QEMU microVM, booted to the agent's READY, that runs exactly one command and is
- * then powered off and killed. Its run directory (socket, console log) goes with it.
+ * One microVM (QEMU or Firecracker, see {@link VmLaunch}), booted to the agent's READY, that
+ * runs exactly one command and is then powered off and killed. Its run directory (socket,
+ * logs, disk image) goes with it. A disk workspace is copied back once the VM is off, before
+ * {@link #exec} returns.
  */
 final class MicroVm implements PreparedSandbox {
 
@@ -40,16 +36,17 @@ final class MicroVm implements PreparedSandbox {
     private static final String COMMAND_ID = "c1";
 
     private final String backend;
-    private final QemuCommandLine line;
+    private final VmLaunch line;
     private final Process process;
-    private final SocketChannel channel;
+    private final AgentLink channel;
     private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
     private final AtomicBoolean used = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile ResourceLimits limits;
     private volatile Runnable onClose = () -> {};
 
-    private MicroVm(String backend, QemuCommandLine line, Process process, SocketChannel channel,
+    private MicroVm(String backend, VmLaunch line, Process process, AgentLink channel,
             ResourceLimits limits) {
         this.backend = backend;
         this.line = line;
@@ -59,28 +56,25 @@ final class MicroVm implements PreparedSandbox {
     }
 
     /**
-     * Starts QEMU and waits for the agent's READY; on any failure QEMU is killed and the
-     * run directory removed before this returns.
+     * Starts the VMM and waits for the agent's READY; on any failure the VMM is killed and
+     * the run directory removed before this returns.
      *
-     * @throws SandboxException     when QEMU fails to start or the guest is not ready in time
+     * @throws SandboxException     when the VMM fails to start or the guest is not ready in time
      * @throws InterruptedException when the calling thread is interrupted while it waits
      */
-    static MicroVm boot(String backend, QemuCommandLine line, Duration bootTimeout, ResourceLimits limits)
+    static MicroVm boot(String backend, VmLaunch line, Duration bootTimeout, ResourceLimits limits)
             throws SandboxException, InterruptedException {
         long deadline = System.nanoTime() + bootTimeout.toNanos();
         Process process;
         try {
-            Files.createDirectories(line.runDir());
-            process = new ProcessBuilder(line.argv()).redirectErrorStream(true)
-                    .redirectOutput(line.runDir().resolve("qemu.log").toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        } catch (IOException e) {
+            process = line.start(deadline);
+        } catch (SandboxException | InterruptedException | RuntimeException e) {
             Host.deleteTree(line.runDir());
-            throw new SandboxException("cannot start " + line.qemu() + ": " + e.getMessage(), e);
+            throw e;
         }
-        SocketChannel channel;
+        AgentLink channel;
         try {
-            channel = connect(line, process, deadline);
+            channel = line.connect(process, deadline);
         } catch (SandboxException | InterruptedException | RuntimeException e) {
             Host.killNow(process);
             Host.deleteTree(line.runDir());
@@ -97,34 +91,6 @@ final class MicroVm implements PreparedSandbox {
         return vm;
     }
 
-    private static SocketChannel connect(QemuCommandLine line, Process process, long deadline)
-            throws SandboxException, InterruptedException {
-        var address = UnixDomainSocketAddress.of(line.socket());
-        while (true) {
-            if (!process.isAlive()) {
-                throw new SandboxException("QEMU exited with status " + process.exitValue()
-                        + " before the guest booted: " + Host.tail(line.runDir().resolve("qemu.log")));
-            }
-            if (Files.exists(line.socket())) {
-                SocketChannel channel = null;
-                try {
-                    channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-                    channel.connect(address);
-                    return channel;
-                } catch (IOException e) {
-                    if (channel != null) {
-                        Host.closeQuietly(channel);
-                    }
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                Host.killNow(process);
-                throw new SandboxException("QEMU did not open its agent socket " + line.socket() + " in time");
-            }
-            Thread.sleep(5);
-        }
-    }
-
     private void startReader() {
         Thread reader = new Thread(this::readLines, "microvm-agent-" + process.pid());
         reader.setDaemon(true);
@@ -132,7 +98,7 @@ final class MicroVm implements PreparedSandbox {
     }
 
     private void readLines() {
-        try (InputStream in = new BufferedInputStream(Channels.newInputStream(channel))) {
+        try (InputStream in = new BufferedInputStream(channel.input())) {
             ByteArrayOutputStream current = new ByteArrayOutputStream();
             int b;
             while ((b = in.read()) >= 0) {
@@ -166,7 +132,7 @@ final class MicroVm implements PreparedSandbox {
             Object next = left > 0 ? inbox.poll(left, TimeUnit.NANOSECONDS) : null;
             if (next == null) {
                 throw new SandboxException("the microVM did not boot within " + bootTimeout.toSeconds()
-                        + " s (accel " + line.accel() + "); killed it. Console: " + Host.tail(line.console()));
+                        + " s (" + line.describe() + "); killed it. " + line.diagnostics());
             }
             if (next instanceof GuestMessage.Ready ready) {
                 if (ready.version() != 1) {
@@ -176,8 +142,7 @@ final class MicroVm implements PreparedSandbox {
                 return;
             }
             if (next == EOF) {
-                throw new SandboxException("the microVM stopped while booting. Console: " + Host.tail(line.console())
-                        + " QEMU: " + Host.tail(line.runDir().resolve("qemu.log")));
+                throw new SandboxException("the microVM stopped while booting. " + line.diagnostics());
             }
             if (next instanceof IllegalArgumentException e) {
                 throw new SandboxException(e.getMessage(), e);
@@ -222,13 +187,42 @@ final class MicroVm implements PreparedSandbox {
         if (used.getAndSet(true)) {
             throw new IllegalStateException("a command already ran in this microVM; it is never reused");
         }
+        if (line.disk().isEmpty()) {
+            return runCommand(command, environment, lines);
+        }
+        // the workspace is a disk image: the VM must be off before the host reads it back
+        ExecResult result;
+        try {
+            result = runCommand(command, environment, lines);
+        } catch (SandboxException | RuntimeException e) {
+            stop(true);
+            try {
+                line.disk().get().copyBack();
+            } catch (SandboxException copy) {
+                e.addSuppressed(copy);
+            }
+            throw e;
+        }
+        stop(true);
+        try {
+            line.disk().get().copyBack();
+        } catch (SandboxException e) {
+            throw new SandboxException("the command ended (" + result.ending() + ", status " + result.exitCode()
+                    + ") but its workspace could not be copied back: " + e.getMessage(), e);
+        }
+        return result;
+    }
+
+    private ExecResult runCommand(List<String> command, Map<String, String> environment, Consumer<OutputLine> lines)
+            throws SandboxException {
         long started = System.nanoTime();
         if (Thread.interrupted()) {
             Thread.currentThread().interrupt();
             return result(-1, ExecResult.Ending.CANCELLED, started);
         }
         if (!alive()) {
-            throw new SandboxException("the microVM is no longer running (QEMU pid " + process.pid() + ")");
+            throw new SandboxException("the microVM is no longer running (" + line.describe() + " pid "
+                    + process.pid() + ")");
         }
         ResourceLimits l = limits;
         List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c",
@@ -249,7 +243,7 @@ final class MicroVm implements PreparedSandbox {
                 if (oomDeadline == Long.MAX_VALUE && now - consoleChecked > 500_000_000L) {
                     // a guest short of memory may never send EXIT: watch its console for the OOM killer
                     consoleChecked = now;
-                    long size = line.console().toFile().length();
+                    long size = line.kernelLog().map(log -> log.toFile().length()).orElse(0L);
                     if (size != consoleSize) {
                         consoleSize = size;
                         if (oomKilledNow()) {
@@ -304,8 +298,8 @@ final class MicroVm implements PreparedSandbox {
                     if (oomKilled()) {
                         return result(-1, ExecResult.Ending.OUT_OF_MEMORY, started);
                     }
-                    throw new SandboxException("the microVM stopped before the command ended. Console: "
-                            + Host.tail(line.console()));
+                    throw new SandboxException("the microVM stopped before the command ended. "
+                            + line.diagnostics());
                 } else if (next instanceof IllegalArgumentException e) {
                     throw new SandboxException(e.getMessage(), e);
                 }
@@ -320,12 +314,13 @@ final class MicroVm implements PreparedSandbox {
     private ExecResult ending(GuestMessage.Exit exit, boolean cancelled, long started) {
         if (exit.how().equals("timeout")) {
             // a guest short of memory can stall instead of exiting: the OOM kill is the cause
-            return result(-1, oomKilled() ? ExecResult.Ending.OUT_OF_MEMORY : ExecResult.Ending.TIMED_OUT, started);
+            return result(-1, exit.oomKills() > 0 || oomKilled() ? ExecResult.Ending.OUT_OF_MEMORY
+                    : ExecResult.Ending.TIMED_OUT, started);
         }
         if (cancelled || exit.how().equals("killed")) {
             return result(-1, ExecResult.Ending.CANCELLED, started);
         }
-        if (exit.status() != 0 && oomKilled()) {
+        if (exit.status() != 0 && (exit.oomKills() > 0 || oomKilled())) {
             return result(-1, ExecResult.Ending.OUT_OF_MEMORY, started);
         }
         return result(exit.status(), ExecResult.Ending.EXITED, started);
@@ -337,6 +332,9 @@ final class MicroVm implements PreparedSandbox {
      * A failed command after such a kill ended because memory ran out.
      */
     private boolean oomKilled() {
+        if (line.kernelLog().isEmpty()) {
+            return false; // the agent's EXIT counts the kills instead
+        }
         for (int i = 0; i < 10; i++) {
             if (oomKilledNow()) {
                 return true;
@@ -352,7 +350,8 @@ final class MicroVm implements PreparedSandbox {
     }
 
     private boolean oomKilledNow() {
-        return Host.tail(line.console(), 1 << 20).contains("Out of memory: Killed process");
+        return line.kernelLog().map(log -> Host.tail(log, 1 << 20).contains("Out of memory: Killed process"))
+                .orElse(false);
     }
 
     private static ExecResult result(int status, ExecResult.Ending ending, long started) {
@@ -360,12 +359,10 @@ final class MicroVm implements PreparedSandbox {
     }
 
     private void send(String request) throws SandboxException {
-        ByteBuffer bytes = ByteBuffer.wrap(request.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = request.getBytes(StandardCharsets.UTF_8);
         try {
             synchronized (channel) {
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
+                channel.write(bytes);
             }
         } catch (IOException e) {
             throw new SandboxException("lost the connection to the guest agent: " + e.getMessage(), e);
@@ -382,25 +379,39 @@ final class MicroVm implements PreparedSandbox {
         if (closed.getAndSet(true)) {
             return;
         }
+        try {
+            stop(graceful);
+        } finally {
+            Host.deleteTree(line.runDir());
+            onClose.run();
+        }
+    }
+
+    /** POWEROFF (when graceful), then the VMM's own stop request, then kill. Keeps the run directory. */
+    private void stop(boolean graceful) {
+        if (stopped.getAndSet(true)) {
+            return;
+        }
         boolean interrupted = Thread.interrupted(); // a cancelled run still gets its grace period
         try {
-            if (graceful && process.isAlive() && channel.isOpen()) {
+            if (graceful && process.isAlive()) {
                 try {
                     send(AgentRequest.poweroff());
                 } catch (SandboxException e) {
-                    // QEMU is killed below
+                    // the VMM is stopped or killed below
                 }
                 try {
-                    process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                        line.requestStop(process);
+                        process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    }
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
             }
             Host.killNow(process);
         } finally {
-            Host.closeQuietly(channel);
-            Host.deleteTree(line.runDir());
-            onClose.run();
+            channel.close();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

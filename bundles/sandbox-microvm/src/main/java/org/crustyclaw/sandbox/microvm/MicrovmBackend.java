@@ -41,7 +41,7 @@ public final class MicrovmBackend implements SandboxBackend {
     public static final String NAME = "qemu-microvm";
 
     @ObjectClassDefinition(name = "Sandbox: QEMU microVM",
-            description = "Runs each command in a fresh QEMU microVM (L3).")
+            description = "Runs each command in a fresh QEMU microVM (L3); also read by the firecracker backend.")
     public @interface Config {
         @AttributeDefinition(description = "Path of the qemu-system-x86_64 binary.")
         String qemuBinary() default "/usr/bin/qemu-system-x86_64";
@@ -72,6 +72,12 @@ public final class MicrovmBackend implements SandboxBackend {
         @AttributeDefinition(description = "Owner uid (and gid) of fresh workspaces when the daemon runs as root; "
                 + "the guest user takes the workspace owner's uid and a root-owned workspace is read-only to it.")
         int workspaceUid() default 1000;
+
+        @AttributeDefinition(description = "Path of the firecracker binary for the firecracker backend (same "
+                + "kernel and initramfs, needs a working /dev/kvm); empty: look for firecracker on PATH. "
+                + "Firecracker is not in Debian's packages: take a release binary from "
+                + "github.com/firecracker-microvm/firecracker/releases.")
+        String firecracker() default "";
     }
 
     private final Settings settings;

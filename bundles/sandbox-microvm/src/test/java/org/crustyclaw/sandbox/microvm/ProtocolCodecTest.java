@@ -58,7 +58,8 @@ class ProtocolCodecTest {
         });
         assertThat(GuestMessage.parse("ERR t1 ZXJyCg==")).isInstanceOfSatisfying(GuestMessage.Output.class,
                 o -> assertThat(o.stderr()).isTrue());
-        assertThat(GuestMessage.parse("EXIT t1 3 exited\r")).isEqualTo(new GuestMessage.Exit("t1", 3, "exited"));
+        assertThat(GuestMessage.parse("EXIT t1 3 exited\r")).isEqualTo(new GuestMessage.Exit("t1", 3, "exited", -1));
+        assertThat(GuestMessage.parse("EXIT t1 137 exited oom_kills=2")).isEqualTo(new GuestMessage.Exit("t1", 137, "exited", 2));
         assertThat(GuestMessage.parse("FAIL - " + b64("no ARG"))).isEqualTo(new GuestMessage.Fail("-", "no ARG"));
         assertThat(GuestMessage.parse("PONG x")).isEqualTo(new GuestMessage.Pong("x"));
         assertThat(GuestMessage.parse("BYE")).isEqualTo(new GuestMessage.Bye());
