@@ -37,12 +37,18 @@ class SandboxTest {
         var result = dist.run("sandbox", "list", "--json");
         assertThat(result.exit()).as(result.toString()).isZero();
         List<String> available = new ArrayList<>();
+        String firecracker = null;
         for (JsonNode row : result.json()) {
             if (row.path("available").asBoolean()) {
                 available.add(row.path("name").asText());
             }
+            if (row.path("name").asText().equals("firecracker")) {
+                firecracker = row.path("available").asBoolean() ? "available" : row.path("reason").asText();
+            }
         }
         assertThat(available).as(result.toString()).contains("bwrap", "docker-runc", "docker-runsc", "qemu-microvm");
+        // no firecracker binary in any package registry here: listed, with the reason
+        assertThat(firecracker).as(result.toString()).contains("firecracker").contains("PATH");
     }
 
     @Test
