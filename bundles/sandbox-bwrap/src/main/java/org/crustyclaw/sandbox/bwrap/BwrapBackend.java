@@ -3,13 +3,22 @@ package org.crustyclaw.sandbox.bwrap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.crustyclaw.api.sandbox.ExecResult;
@@ -80,6 +89,12 @@ public final class BwrapBackend implements SandboxBackend {
     private final Path privateDir;
     private final Path seccompFile;
     private final boolean daemonIsRoot;
+    private final List<BwrapCommand.ReadOnlyPath> readOnlyPaths;
+    private final ExecutorService pumps;
+    private final ScheduledThreadPoolExecutor timers;
+    /** Group names: random per activation (a crashed daemon may have left groups), then counted. */
+    private final String groupPrefix = "s-" + UUID.randomUUID() + "-";
+    private final AtomicLong groups = new AtomicLong();
 
     @Activate
     public BwrapBackend(Config config) throws IOException {
@@ -104,10 +119,67 @@ public final class BwrapBackend implements SandboxBackend {
                 StandardCharsets.US_ASCII);
         Files.writeString(etc.resolve("group"), "root:x:0:\nnogroup:x:65534:\nsandbox:x:" + config.sandboxGid()
                 + ":\n", StandardCharsets.US_ASCII);
+        this.readOnlyPaths = readOnlyPaths(List.of(config.readOnlyBinds()));
+        this.pumps = Executors.newCachedThreadPool(daemonThreads("bwrap-output-"));
+        this.timers = new ScheduledThreadPoolExecutor(1, daemonThreads("bwrap-housekeeping-"));
+        timers.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * The configured read-only paths as bwrap should show them. A host symlink whose target
+     * lies in another configured directory (merged /usr: /bin, /lib, /sbin, /lib64) becomes
+     * the same symlink inside, to the target's real path: the same read-only files without a
+     * bind mount. Anything else is bound, and skipped by bwrap when it is missing.
+     */
+    static List<BwrapCommand.ReadOnlyPath> readOnlyPaths(List<String> paths) {
+        List<Path> boundDirs = new ArrayList<>();
+        for (String p : paths) {
+            Path path = Path.of(p);
+            try {
+                if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) && path.toRealPath().equals(path)) {
+                    boundDirs.add(path);
+                }
+            } catch (IOException e) {
+                // not there: nothing can point into it
+            }
+        }
+        List<BwrapCommand.ReadOnlyPath> result = new ArrayList<>();
+        for (String p : paths) {
+            Path path = Path.of(p);
+            Optional<String> target = Optional.empty();
+            if (Files.isSymbolicLink(path)) {
+                try {
+                    Path real = path.toRealPath();
+                    if (boundDirs.stream().anyMatch(real::startsWith)) {
+                        target = Optional.of(real.toString());
+                    }
+                } catch (IOException e) {
+                    // dangling: let bwrap skip it
+                }
+            }
+            result.add(new BwrapCommand.ReadOnlyPath(p, target));
+        }
+        return List.copyOf(result);
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     @Deactivate
     public void deactivate() throws IOException {
+        pumps.shutdown();
+        timers.shutdown(); // queued removals of finished sandboxes' cgroups still run
+        try {
+            timers.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try (var files = Files.walk(privateDir)) {
             for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
@@ -147,13 +219,16 @@ public final class BwrapBackend implements SandboxBackend {
 
     @Override
     public ExecResult run(SandboxSpec spec, Consumer<OutputLine> lines) throws SandboxException {
-        try (PreparedSandbox sandbox = prepare(spec.workspace(), spec.limits(), spec.image())) {
-            return sandbox.exec(spec.command(), spec.environment(), lines);
-        }
+        return BwrapSandbox.run(launch(spec.workspace(), spec.limits(), spec.image()), spec.command(),
+                spec.environment(), lines);
     }
 
     @Override
     public PreparedSandbox prepare(Path workspace, ResourceLimits limits, String image) throws SandboxException {
+        return BwrapSandbox.prepare(launch(workspace, limits, image));
+    }
+
+    private BwrapSandbox.Launch launch(Path workspace, ResourceLimits limits, String image) throws SandboxException {
         if (!"base".equals(image)) {
             throw new IllegalArgumentException("bwrap runs the host's system directories: image '" + image
                     + "' is not available, only 'base'");
@@ -168,28 +243,29 @@ public final class BwrapBackend implements SandboxBackend {
         int[] ids = sandboxIds(workspace);
         Cgroup cgroup;
         try {
-            cgroup = cgroups.tree().orElseThrow().create("s-" + UUID.randomUUID(), limits);
+            cgroup = cgroups.tree().orElseThrow().create(groupPrefix + groups.incrementAndGet(), limits);
         } catch (IOException e) {
             throw new SandboxException("cannot make the sandbox's cgroup: " + e, e);
         }
         BwrapCommand.Host host = new BwrapCommand.Host(binary, setpriv,
-                daemonIsRoot ? Optional.of(ids) : Optional.empty(), List.of(config.readOnlyBinds()),
-                privateDir.resolve("etc"));
+                daemonIsRoot ? Optional.of(ids) : Optional.empty(), readOnlyPaths, privateDir.resolve("etc"));
         ProcessBuilder builder = new ProcessBuilder(BwrapCommand.argv(host, workspace, ids[0], ids[1], limits));
         Map<String, String> env = builder.environment();
         env.clear();
         env.put("CC_CGROUP_PROCS", String.join(" ", cgroup.procsFiles().stream().map(Path::toString).toList()));
         env.put("CC_SECCOMP", seccompFile.toString());
+        env.put("CC_ETC", host.etcDir().toString());
         builder.directory(workspace.toFile());
-        return BwrapSandbox.start(builder, cgroup, workspace, limits, Duration.ofMillis(config.graceMillis()),
-                Duration.ofMillis(config.startTimeoutMillis()));
+        return new BwrapSandbox.Launch(builder, cgroup, workspace, limits,
+                Duration.ofMillis(config.graceMillis()), Duration.ofMillis(config.startTimeoutMillis()), pumps, timers);
     }
 
     /** The workspace's owner, unless that is root: a sandbox never runs as host root. */
     private int[] sandboxIds(Path workspace) throws SandboxException {
         try {
-            int uid = (Integer) Files.getAttribute(workspace, "unix:uid");
-            int gid = (Integer) Files.getAttribute(workspace, "unix:gid");
+            Map<String, Object> owner = Files.readAttributes(workspace, "unix:uid,gid");
+            int uid = (Integer) owner.get("uid");
+            int gid = (Integer) owner.get("gid");
             return uid == 0 ? new int[] {config.sandboxUid(), config.sandboxGid()} : new int[] {uid, gid};
         } catch (IOException e) {
             throw new SandboxException("cannot read the owner of workspace " + workspace + ": " + e.getMessage(), e);

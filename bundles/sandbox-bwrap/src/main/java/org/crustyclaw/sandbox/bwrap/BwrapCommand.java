@@ -13,18 +13,29 @@ import org.crustyclaw.api.sandbox.ResourceLimits;
  * The command lines that start a bwrap sandbox and the script that later runs its
  * command inside. Pure: everything it needs comes in as values, so tests read it.
  *
- * <p>The host side is {@code sh -c JOIN ... setpriv ... bwrap ... -- /bin/sh -c READY}: the
- * outer shell puts itself into the sandbox's cgroups and opens the seccomp program as
- * fd {@value #SECCOMP_FD}, then execs into bwrap (through setpriv to drop to the
- * sandbox user when the daemon is root). Inside, a shell prints {@value #READY} and reads
- * the command script from stdin, so a sandbox can be started before its command is known.
+ * <p>The host side is {@code sh -c JOIN ... setpriv ... bwrap ... -- /bin/sh -s}: the
+ * outer shell puts itself into the sandbox's cgroups (before bwrap makes the cgroup
+ * namespace, so that inside they are the root) and opens the seccomp program and the
+ * sandbox's passwd and group files as fds
+ * {@value #SECCOMP_FD}, {@value #PASSWD_FD} and {@value #GROUP_FD}, then execs into bwrap
+ * (through setpriv to drop to the sandbox user when the daemon is root). bwrap applies the
+ * filter and copies the two files into the sandbox's root, which ends read-only: no bind
+ * mount for either. Inside, one shell reads its script from stdin:
+ * first {@link #READY_LINE}, which answers {@value #READY} once the sandbox is up, then
+ * the command script, so a sandbox can be started before its command is known. Values
+ * of the environment travel on stdin, never in an argv that host users could read.
  */
 final class BwrapCommand {
 
     static final int SECCOMP_FD = 9; // dash redirects single-digit descriptors only
+    static final int PASSWD_FD = 8;
+    static final int GROUP_FD = 7;
     static final String READY = "crustyclaw-sandbox-ready";
+    /** The first line of every script: the sandbox answers it once bwrap has set it up. */
+    static final String READY_LINE = "echo " + READY + "\n";
     static final String JOIN_SCRIPT = "for f in $CC_CGROUP_PROCS; do echo $$ > \"$f\" || exit 125; done; "
-            + "exec " + SECCOMP_FD + "< \"$CC_SECCOMP\" || exit 125; exec \"$@\"";
+            + "exec " + SECCOMP_FD + "< \"$CC_SECCOMP\" " + PASSWD_FD + "< \"$CC_ETC/passwd\" " + GROUP_FD
+            + "< \"$CC_ETC/group\" || exit 125; exec \"$@\"";
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
 
@@ -32,14 +43,25 @@ final class BwrapCommand {
      * @param bwrap         the bwrap binary
      * @param setpriv       the setpriv binary, used when {@code runAs} is present
      * @param runAs         uid and gid to drop to on the host before bwrap, when the daemon is root
-     * @param readOnlyBinds host paths bound read-only at the same place (missing ones skipped)
-     * @param etcDir        a directory holding the sandbox's own passwd and group files
+     * @param readOnlyBinds host paths made visible read-only at the same place (missing ones skipped)
+     * @param etcDir        a directory holding the sandbox's own passwd and group files (CC_ETC)
      */
-    record Host(Path bwrap, Path setpriv, Optional<int[]> runAs, List<String> readOnlyBinds, Path etcDir) {}
+    record Host(Path bwrap, Path setpriv, Optional<int[]> runAs, List<ReadOnlyPath> readOnlyBinds, Path etcDir) {}
+
+    /**
+     * A host path shown read-only inside: bound, or, when the host has a symlink there whose
+     * target lies in another bound directory (merged /usr: /bin -> usr/bin), the same symlink.
+     * A symlink costs bwrap no mount, and it shows the same read-only files as a bind would.
+     */
+    record ReadOnlyPath(String path, Optional<String> symlinkTo) {
+        static ReadOnlyPath bind(String path) {
+            return new ReadOnlyPath(path, Optional.empty());
+        }
+    }
 
     private BwrapCommand() {}
 
-    /** argv of the host process; its environment must hold only CC_CGROUP_PROCS and CC_SECCOMP. */
+    /** argv of the host process; its environment must hold only CC_CGROUP_PROCS, CC_SECCOMP and CC_ETC. */
     static List<String> argv(Host host, Path workspace, int uid, int gid, ResourceLimits limits) {
         List<String> args = new ArrayList<>(List.of("/bin/sh", "-c", JOIN_SCRIPT, "crustyclaw-bwrap"));
         host.runAs().ifPresent(ids -> args.addAll(List.of(host.setpriv().toString(),
@@ -49,16 +71,17 @@ final class BwrapCommand {
         args.addAll(List.of("--unshare-all", "--unshare-user", "--uid", Integer.toString(uid), "--gid",
                 Integer.toString(gid), "--hostname", "sandbox", "--die-with-parent", "--new-session",
                 "--cap-drop", "ALL", "--clearenv", "--seccomp", Integer.toString(SECCOMP_FD)));
-        for (String dir : host.readOnlyBinds()) {
-            args.addAll(List.of("--ro-bind-try", dir, dir));
+        for (ReadOnlyPath p : host.readOnlyBinds()) {
+            args.addAll(p.symlinkTo().map(target -> List.of("--symlink", target, p.path()))
+                    .orElse(List.of("--ro-bind-try", p.path(), p.path())));
         }
-        args.addAll(List.of("--ro-bind", host.etcDir().resolve("passwd").toString(), "/etc/passwd",
-                "--ro-bind", host.etcDir().resolve("group").toString(), "/etc/group",
+        args.addAll(List.of("--perms", "0444", "--file", Integer.toString(PASSWD_FD), "/etc/passwd",
+                "--perms", "0444", "--file", Integer.toString(GROUP_FD), "/etc/group",
                 "--proc", "/proc", "--dev", "/dev",
                 "--size", Long.toString(limits.diskBytes()), "--tmpfs", "/tmp"));
         String ws = workspace.toString();
         args.addAll(List.of("--bind", ws, ws, "--chdir", ws, "--remount-ro", "/",
-                "--", "/bin/sh", "-c", "echo " + READY + " && exec /bin/sh -s"));
+                "--", "/bin/sh", "-s"));
         return args;
     }
 

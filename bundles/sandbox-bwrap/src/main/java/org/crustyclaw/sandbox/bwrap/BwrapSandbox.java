@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -32,62 +36,111 @@ final class BwrapSandbox implements PreparedSandbox {
     private final Path workspace;
     private final ResourceLimits limits;
     private final Duration grace;
+    private final Duration startTimeout;
+    private final Executor pumps;
+    private final ScheduledExecutorService timers;
+    private final OutputStream stdin;
     private final BufferedReader stdout;
     private final BufferedReader stderr;
     private final AtomicBoolean used = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private BwrapSandbox(Process process, Cgroup cgroup, Path workspace, ResourceLimits limits, Duration grace) {
+    private BwrapSandbox(Process process, Launch launch) {
         this.process = process;
-        this.cgroup = cgroup;
-        this.workspace = workspace;
-        this.limits = limits;
-        this.grace = grace;
+        this.cgroup = launch.cgroup();
+        this.workspace = launch.workspace();
+        this.limits = launch.limits();
+        this.grace = launch.grace();
+        this.startTimeout = launch.startTimeout();
+        this.pumps = launch.pumps();
+        this.timers = launch.timers();
+        this.stdin = process.getOutputStream();
         this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.stderr = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
     }
 
+    /**
+     * What a sandbox is started with: the host command, its (made) cgroup, and the backend's
+     * shared threads: {@code pumps} for output, {@code timers} for start watchdogs and for
+     * removing the groups of finished sandboxes.
+     */
+    record Launch(ProcessBuilder builder, Cgroup cgroup, Path workspace, ResourceLimits limits,
+            Duration grace, Duration startTimeout, Executor pumps, ScheduledExecutorService timers) {}
+
     /** Starts the sandbox and waits until the shell inside answers, so it is ready to exec. */
-    static BwrapSandbox start(ProcessBuilder builder, Cgroup cgroup, Path workspace, ResourceLimits limits,
-            Duration grace, Duration startTimeout) throws SandboxException {
-        Process process;
-        try {
-            process = builder.start();
-        } catch (IOException e) {
-            boolean interrupted = Thread.interrupted();
-            removeQuietly(cgroup);
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            throw new SandboxException("cannot start " + builder.command().get(0) + ": " + e.getMessage(), e);
-        }
-        BwrapSandbox sandbox = new BwrapSandbox(process, cgroup, workspace, limits, grace);
-        sandbox.awaitReady(startTimeout);
+    static BwrapSandbox prepare(Launch launch) throws SandboxException {
+        BwrapSandbox sandbox = start(launch);
+        sandbox.awaitReady(BwrapCommand.READY_LINE, false);
         return sandbox;
     }
 
-    private void awaitReady(Duration startTimeout) throws SandboxException {
-        AtomicBoolean answered = new AtomicBoolean();
-        Thread watchdog = new Thread(() -> {
-            try {
-                process.waitFor(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                if (!answered.get()) {
-                    killAll(); // died or hung while starting: free the pipe that the reader waits on
-                }
-            } catch (InterruptedException e) {
-                // the sandbox answered in time
+    /**
+     * Starts a sandbox and runs its command. The command script follows the readiness line
+     * on stdin at once: the shell inside runs it as soon as bwrap has set the sandbox up,
+     * with no round trip through the daemon in between.
+     */
+    static ExecResult run(Launch launch, List<String> command, Map<String, String> environment,
+            Consumer<OutputLine> lines) throws SandboxException {
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("command is empty: give the program to run");
+        }
+        String script = BwrapCommand.script(launch.workspace(), command, environment);
+        BwrapSandbox sandbox = start(launch);
+        sandbox.used.set(true);
+        try {
+            sandbox.awaitReady(BwrapCommand.READY_LINE + script, true);
+            return sandbox.await(lines);
+        } finally {
+            sandbox.close();
+        }
+    }
+
+    private static BwrapSandbox start(Launch launch) throws SandboxException {
+        Process process;
+        try {
+            process = launch.builder().start();
+        } catch (IOException e) {
+            boolean interrupted = Thread.interrupted();
+            removeQuietly(launch.cgroup());
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
-        }, "bwrap-start-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
+            throw new SandboxException("cannot start " + launch.builder().command().get(0) + ": " + e.getMessage(), e);
+        }
+        return new BwrapSandbox(process, launch);
+    }
+
+    /**
+     * Writes {@code input} to the shell inside ({@code last}: and closes its stdin) and reads
+     * its first line, which must be {@link BwrapCommand#READY}. A sandbox that hangs while
+     * starting is killed after the start timeout, which frees the pipe read here.
+     */
+    private void awaitReady(String input, boolean last) throws SandboxException {
+        AtomicBoolean answered = new AtomicBoolean();
+        Runnable giveUp = () -> {
+            if (!answered.get()) {
+                killAll();
+            }
+        };
+        // a sandbox that dies while starting closes the pipe by itself (bwrap's children die with it)
+        ScheduledFuture<?> watchdog = timers.schedule(giveUp, startTimeout.toMillis(), TimeUnit.MILLISECONDS);
         String first;
         try {
+            try {
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                stdin.flush();
+                if (last) {
+                    stdin.close();
+                }
+            } catch (IOException e) {
+                // died while starting: its first line (none) and stderr say why
+            }
             first = stdout.readLine();
             answered.set(true);
         } catch (IOException e) {
             first = null;
         } finally {
-            watchdog.interrupt();
+            watchdog.cancel(false);
         }
         if (!BwrapCommand.READY.equals(first)) {
             String errors = stderr.lines().limit(20).collect(Collectors.joining("; "));
@@ -118,49 +171,56 @@ final class BwrapSandbox implements PreparedSandbox {
         if (!used.compareAndSet(false, true)) {
             throw new IllegalStateException("this sandbox already ran a command; sandboxes are never reused");
         }
-        long started = System.nanoTime();
-        boolean cancelled = false;
         try {
             if (!process.isAlive()) {
                 String errors = stderr.lines().limit(20).collect(Collectors.joining("; "));
                 throw new SandboxException("the bwrap sandbox died before its command started (exit "
                         + process.exitValue() + ")" + (errors.isEmpty() ? "" : ": " + errors));
             }
-            Object lock = new Object();
-            OutputPump out = new OutputPump(stdout, OutputLine.Stream.STDOUT, lines, lock);
-            OutputPump err = new OutputPump(stderr, OutputLine.Stream.STDERR, lines, lock);
-            try (OutputStream in = process.getOutputStream()) {
-                in.write(script.getBytes(StandardCharsets.UTF_8));
+            try {
+                stdin.write(script.getBytes(StandardCharsets.UTF_8));
+                stdin.close();
             } catch (IOException e) {
                 throw new SandboxException("the bwrap sandbox closed its input before its command started", e);
             }
-            ExecResult.Ending ending;
-            try {
-                ending = process.waitFor(limits.timeout().toMillis(), TimeUnit.MILLISECONDS) ? ExecResult.Ending.EXITED
-                        : ExecResult.Ending.TIMED_OUT;
-                if (ending == ExecResult.Ending.TIMED_OUT) {
-                    killAll();
-                }
-            } catch (InterruptedException e) {
-                cancelled = true;
-                terminateThenKill();
-                ending = ExecResult.Ending.CANCELLED;
-            }
-            out.drain(2000);
-            err.drain(2000);
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-            if (ending == ExecResult.Ending.EXITED && cgroup.oomKills() > 0) {
-                ending = ExecResult.Ending.OUT_OF_MEMORY;
-            }
-            int exit = ending == ExecResult.Ending.EXITED || ending == ExecResult.Ending.OUT_OF_MEMORY
-                    ? process.exitValue() : -1;
-            return new ExecResult(exit, ending, elapsed, cgroup.peakMemoryBytes());
+            return await(lines);
         } finally {
             close();
-            if (cancelled) {
-                Thread.currentThread().interrupt();
-            }
         }
+    }
+
+    /** Forwards the output of the command, which is starting now, and waits for its end. */
+    private ExecResult await(Consumer<OutputLine> lines) {
+        long started = System.nanoTime();
+        boolean cancelled = false;
+        Object lock = new Object();
+        OutputPump out = OutputPump.start(pumps, stdout, OutputLine.Stream.STDOUT, lines, lock);
+        OutputPump err = OutputPump.start(pumps, stderr, OutputLine.Stream.STDERR, lines, lock);
+        ExecResult.Ending ending;
+        try {
+            ending = process.waitFor(limits.timeout().toMillis(), TimeUnit.MILLISECONDS) ? ExecResult.Ending.EXITED
+                    : ExecResult.Ending.TIMED_OUT;
+            if (ending == ExecResult.Ending.TIMED_OUT) {
+                killAll();
+            }
+        } catch (InterruptedException e) {
+            cancelled = true;
+            terminateThenKill();
+            ending = ExecResult.Ending.CANCELLED;
+        }
+        out.drain(2000);
+        err.drain(2000);
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        if (ending == ExecResult.Ending.EXITED && cgroup.oomKills() > 0) {
+            ending = ExecResult.Ending.OUT_OF_MEMORY;
+        }
+        int exit = ending == ExecResult.Ending.EXITED || ending == ExecResult.Ending.OUT_OF_MEMORY
+                ? process.exitValue() : -1;
+        ExecResult result = new ExecResult(exit, ending, elapsed, cgroup.peakMemoryBytes());
+        if (cancelled) {
+            Thread.currentThread().interrupt();
+        }
+        return result;
     }
 
     /** SIGTERM to the command's processes (not to bwrap, whose death would SIGKILL them), then SIGKILL. */
@@ -187,8 +247,15 @@ final class BwrapSandbox implements PreparedSandbox {
         }
     }
 
+    /**
+     * SIGKILL to bwrap and to everything in the group. Through the process handle: {@code
+     * Process.destroyForcibly()} also closes our ends of the pipes, which would drop output the
+     * sandbox wrote before it died (a trap's last words on cancel) before the pumps read it.
+     */
     private void killAll() {
-        process.destroyForcibly();
+        if (process.isAlive()) {
+            process.toHandle().destroyForcibly();
+        }
         for (int round = 0; round < 200; round++) {
             List<Long> pids = cgroup.pids();
             if (pids.isEmpty()) {
@@ -210,7 +277,7 @@ final class BwrapSandbox implements PreparedSandbox {
         try {
             killAll();
             process.waitFor(2, TimeUnit.SECONDS);
-            removeQuietly(cgroup);
+            removeLater();
         } catch (InterruptedException e) {
             interrupted = true;
             removeQuietly(cgroup);
@@ -218,6 +285,18 @@ final class BwrapSandbox implements PreparedSandbox {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Removes the (now empty) group off the caller's path: the result is known and every
+     * process of the sandbox is gone, only the directory is left.
+     */
+    private void removeLater() {
+        try {
+            timers.execute(() -> removeQuietly(cgroup));
+        } catch (RejectedExecutionException e) {
+            removeQuietly(cgroup);
         }
     }
 

@@ -23,11 +23,13 @@ final class CgroupTree {
     private final Path root;
     private final String parent;
     private final Version version;
+    private final boolean cpuV1;
 
     private CgroupTree(Path root, String parent, Version version) {
         this.root = root;
         this.parent = parent;
         this.version = version;
+        this.cpuV1 = version == Version.V1 && Files.isDirectory(root.resolve("cpu").resolve(parent));
     }
 
     /**
@@ -78,6 +80,18 @@ final class CgroupTree {
         return version;
     }
 
+    private List<Path> dirs(String name) {
+        if (version == Version.V2) {
+            return List.of(root.resolve(parent).resolve(name));
+        }
+        List<Path> dirs = new ArrayList<>(List.of(root.resolve("memory").resolve(parent).resolve(name),
+                root.resolve("pids").resolve(parent).resolve(name)));
+        if (cpuV1) {
+            dirs.add(root.resolve("cpu").resolve(parent).resolve(name));
+        }
+        return dirs;
+    }
+
     /** Makes the group {@code name} with the memory, process and CPU ceilings of {@code limits}. */
     Cgroup create(String name, ResourceLimits limits) throws IOException {
         long quota = Math.max(1000, Math.round(limits.cpus() * 100_000));
@@ -90,21 +104,19 @@ final class CgroupTree {
             writeIfPresent(dir.resolve("cpu.max"), quota + " 100000");
             return new V2(dir);
         }
-        Path memory = root.resolve("memory").resolve(parent).resolve(name);
-        Path pids = root.resolve("pids").resolve(parent).resolve(name);
+        List<Path> dirs = dirs(name);
+        Path memory = dirs.get(0);
+        Path pids = dirs.get(1);
         Files.createDirectory(memory);
         Files.createDirectory(pids);
-        List<Path> dirs = new ArrayList<>(List.of(memory, pids));
         write(memory.resolve("memory.limit_in_bytes"), Long.toString(limits.memoryBytes()));
         writeIfPresent(memory.resolve("memory.memsw.limit_in_bytes"), Long.toString(limits.memoryBytes()));
         write(pids.resolve("pids.max"), Integer.toString(limits.maxProcesses()));
-        Path cpu = root.resolve("cpu").resolve(parent);
-        if (Files.isDirectory(cpu)) {
-            Path group = cpu.resolve(name);
+        if (cpuV1) {
+            Path group = dirs.get(2);
             Files.createDirectory(group);
             write(group.resolve("cpu.cfs_period_us"), "100000");
             write(group.resolve("cpu.cfs_quota_us"), Long.toString(quota));
-            dirs.add(group);
         }
         return new V1(memory, dirs);
     }
@@ -167,7 +179,13 @@ final class CgroupTree {
 
     static List<Long> pids(Path procs) {
         try {
-            return read(procs).lines().filter(l -> !l.isBlank()).map(l -> Long.parseLong(l.trim())).toList();
+            List<Long> pids = new ArrayList<>();
+            for (String line : read(procs).split("\n")) {
+                if (!line.isBlank()) {
+                    pids.add(Long.parseLong(line.trim()));
+                }
+            }
+            return pids;
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {
@@ -178,10 +196,14 @@ final class CgroupTree {
     /** The value of the {@code key value} line of a flat-keyed cgroup file, 0 when absent. */
     static long keyed(Path file, String key) {
         try {
-            return read(file).lines().map(l -> l.trim().split("\\s+"))
-                    .filter(f -> f.length == 2 && f[0].equals(key))
-                    .mapToLong(f -> Long.parseLong(f[1])).findFirst().orElse(0);
-        } catch (IOException e) {
+            for (String line : read(file).split("\n")) {
+                String[] f = line.trim().split(" ");
+                if (f.length == 2 && f[0].equals(key)) {
+                    return Long.parseLong(f[1]);
+                }
+            }
+            return 0;
+        } catch (IOException | NumberFormatException e) {
             return 0;
         }
     }

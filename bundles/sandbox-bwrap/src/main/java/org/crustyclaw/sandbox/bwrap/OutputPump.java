@@ -2,36 +2,66 @@ package org.crustyclaw.sandbox.bwrap;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.crustyclaw.api.sandbox.OutputLine;
 
-/** Forwards the lines of one stream as they come; a daemon thread ends with the stream. */
-final class OutputPump {
+/**
+ * Forwards the lines of one stream as they come, on a pooled thread (a run starts no
+ * thread of its own); the task ends with the stream.
+ */
+final class OutputPump implements Runnable {
 
-    private final Thread thread;
+    private final BufferedReader in;
+    private final OutputLine.Stream stream;
+    private final Consumer<OutputLine> sink;
+    private final Object lock;
+    private final CountDownLatch done = new CountDownLatch(1);
+
+    private OutputPump(BufferedReader in, OutputLine.Stream stream, Consumer<OutputLine> sink, Object lock) {
+        this.in = in;
+        this.stream = stream;
+        this.sink = sink;
+        this.lock = lock;
+    }
 
     /** {@code sink} is called from one pump at a time: callers need not be thread-safe. */
-    OutputPump(BufferedReader in, OutputLine.Stream stream, Consumer<OutputLine> sink, Object lock) {
-        thread = new Thread(() -> {
-            try {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    synchronized (lock) {
-                        sink.accept(new OutputLine(stream, line));
-                    }
+    static OutputPump start(Executor threads, BufferedReader in, OutputLine.Stream stream, Consumer<OutputLine> sink,
+            Object lock) {
+        OutputPump pump = new OutputPump(in, stream, sink, lock);
+        try {
+            threads.execute(pump);
+        } catch (RejectedExecutionException e) {
+            Thread thread = new Thread(pump, "sandbox-" + stream.name().toLowerCase(java.util.Locale.ROOT));
+            thread.setDaemon(true); // the backend is shutting down: this run still gets its output
+            thread.start();
+        }
+        return pump;
+    }
+
+    @Override
+    public void run() {
+        try {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                synchronized (lock) {
+                    sink.accept(new OutputLine(stream, line));
                 }
-            } catch (IOException e) {
-                // the process is gone and its pipe closed: nothing more to forward
             }
-        }, "sandbox-" + stream.name().toLowerCase(java.util.Locale.ROOT));
-        thread.setDaemon(true);
-        thread.start();
+        } catch (IOException e) {
+            // the process is gone and its pipe closed: nothing more to forward
+        } finally {
+            done.countDown();
+        }
     }
 
     /** Waits a little for the last lines after the process ended; never longer than {@code millis}. */
     void drain(long millis) {
         try {
-            thread.join(millis);
+            done.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

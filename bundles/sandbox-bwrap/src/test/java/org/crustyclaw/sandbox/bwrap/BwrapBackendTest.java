@@ -219,10 +219,27 @@ class BwrapBackendTest {
 
     @Test
     void cannotWriteTheReadOnlyRoot() throws Exception {
-        Run run = run(LIMITS, "for f in /usr/bin/cc-evil /etc/cc-evil /cc-evil; do touch $f && echo WROTE $f; done;"
-                + " true");
-        assertThat(run.out()).doesNotContain("WROTE");
+        Run run = run(LIMITS, "for f in /usr/bin/cc-evil /etc/cc-evil /cc-evil /bin/cc-evil; do touch $f && echo WROTE $f;"
+                + " done; echo 'evil::0:0::/:/bin/sh' >> /etc/passwd && echo WROTE passwd;"
+                + " chmod 666 /etc/group && echo CHMOD group; rm -f /bin && echo REMOVED /bin; true");
+        assertThat(run.out()).doesNotContain("WROTE").doesNotContain("CHMOD").doesNotContain("REMOVED");
         assertThat(Path.of("/usr/bin/cc-evil")).doesNotExist();
+    }
+
+    @Test
+    void seesItsOwnUsersAndTheHostsSystemDirectories() throws Exception {
+        Run run = run(LIMITS, "id -un; grep -c . /etc/group; grep '^sandbox:' /etc/passwd; ls /bin/sh /lib;"
+                + " test -e /etc/ld.so.cache && echo HAS-LD-CACHE");
+        assertThat(run.result().succeeded()).isTrue();
+        assertThat(run.out()).contains("nobody", "sandbox:x:65534:65534:", "/bin/sh", "HAS-LD-CACHE")
+                .doesNotContain("No such file");
+    }
+
+    @Test
+    void theCgroupNamespaceHidesTheHostsGroups() throws Exception {
+        // the sandbox joins its groups before bwrap makes the cgroup namespace, so inside they are the root
+        Run run = run(LIMITS, "cat /proc/self/cgroup");
+        assertThat(run.out().lines()).isNotEmpty().allSatisfy(l -> assertThat(l).endsWith(":/"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +13,14 @@ import java.util.Optional;
 
 import org.crustyclaw.api.sandbox.ResourceLimits;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BwrapCommandTest {
 
     private static final BwrapCommand.Host HOST = new BwrapCommand.Host(Path.of("/usr/bin/bwrap"),
-            Path.of("/usr/bin/setpriv"), Optional.of(new int[] {65534, 65534}), List.of("/usr"), Path.of("/x/etc"));
+            Path.of("/usr/bin/setpriv"), Optional.of(new int[] {65534, 65534}),
+            List.of(BwrapCommand.ReadOnlyPath.bind("/usr"), new BwrapCommand.ReadOnlyPath("/bin", Optional.of("/usr/bin"))),
+            Path.of("/x/etc"));
 
     @Test
     void startsBwrapWithEveryNamespaceNoCapabilitiesAndTheFilter() {
@@ -25,10 +29,27 @@ class BwrapCommandTest {
         assertThat(line).contains("--reuid=65534 --regid=65534 --clear-groups")
                 .contains("--unshare-all --unshare-user")
                 .contains("--die-with-parent --new-session --cap-drop ALL --clearenv --seccomp 9")
-                .contains("--ro-bind-try /usr /usr")
+                .contains("--ro-bind-try /usr /usr --symlink /usr/bin /bin")
                 .contains("--bind /work/ws /work/ws --chdir /work/ws --remount-ro /")
                 .contains("--size " + ResourceLimits.DEFAULT.diskBytes() + " --tmpfs /tmp");
         assertThat(argv.indexOf("--unshare-all")).isGreaterThan(argv.indexOf("/usr/bin/bwrap"));
+        assertThat(argv.subList(argv.size() - 3, argv.size())).containsExactly("--", "/bin/sh", "-s");
+    }
+
+    @Test
+    void aSymlinkIntoABoundDirectoryStaysASymlinkAndEverythingElseIsBound(@TempDir Path root) throws IOException {
+        Path usr = Files.createDirectories(root.resolve("usr/bin"));
+        Path bin = Files.createSymbolicLink(root.resolve("bin"), Path.of("usr/bin"));
+        Path outside = Files.createDirectories(root.resolve("elsewhere/lib"));
+        Path lib = Files.createSymbolicLink(root.resolve("lib"), outside);
+        Path dangling = Files.createSymbolicLink(root.resolve("gone"), root.resolve("nothing"));
+        List<BwrapCommand.ReadOnlyPath> paths = BwrapBackend.readOnlyPaths(List.of(root.resolve("usr").toString(),
+                bin.toString(), lib.toString(), dangling.toString(), root.resolve("missing").toString()));
+        assertThat(paths).containsExactly(BwrapCommand.ReadOnlyPath.bind(root.resolve("usr").toString()),
+                new BwrapCommand.ReadOnlyPath(bin.toString(), Optional.of(usr.toRealPath().toString())),
+                BwrapCommand.ReadOnlyPath.bind(lib.toString()),
+                BwrapCommand.ReadOnlyPath.bind(dangling.toString()),
+                BwrapCommand.ReadOnlyPath.bind(root.resolve("missing").toString()));
     }
 
     @Test
