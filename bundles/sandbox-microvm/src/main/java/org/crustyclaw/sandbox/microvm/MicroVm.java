@@ -21,6 +21,7 @@ import org.crustyclaw.api.sandbox.OutputLine;
 import org.crustyclaw.api.sandbox.PreparedSandbox;
 import org.crustyclaw.api.sandbox.ResourceLimits;
 import org.crustyclaw.api.sandbox.SandboxException;
+import org.crustyclaw.api.sandbox.SandboxSpec;
 
 /**
  * One microVM (QEMU or Firecracker, see {@link VmLaunch}), booted to the agent's READY, that
@@ -53,6 +54,47 @@ final class MicroVm implements PreparedSandbox {
         this.process = process;
         this.channel = channel;
         this.limits = limits;
+    }
+
+    /** Boots a VM for a workspace: what the QEMU and the Firecracker backend each do their own way. */
+    interface Booter {
+        MicroVm boot(Path workspace, ResourceLimits limits) throws SandboxException, InterruptedException;
+    }
+
+    /** A whole run: boot, the one command, shutdown; a boot cut short by an interrupt is a CANCELLED run. */
+    static ExecResult runOnce(String backend, Booter booter, SandboxSpec spec, Consumer<OutputLine> lines)
+            throws SandboxException {
+        checkImage(backend, spec.image());
+        long started = System.nanoTime();
+        MicroVm vm;
+        try {
+            vm = booter.boot(spec.workspace(), spec.limits());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ExecResult(-1, ExecResult.Ending.CANCELLED, Duration.ofNanos(System.nanoTime() - started), 0);
+        }
+        try (vm) {
+            return vm.exec(spec.command(), spec.environment(), lines);
+        }
+    }
+
+    /** A VM booted now for {@code workspace}; its one command runs at {@link PreparedSandbox#exec}. */
+    static PreparedSandbox prepare(String backend, Booter booter, Path workspace, ResourceLimits limits, String image)
+            throws SandboxException {
+        checkImage(backend, image);
+        try {
+            return booter.boot(workspace, limits);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while booting a " + backend + " VM for " + workspace, e);
+        }
+    }
+
+    static void checkImage(String backend, String image) {
+        if (!image.equals("base")) {
+            throw new IllegalArgumentException("image '" + image + "' is not available in " + backend
+                    + ": only 'base' (the busybox initramfs) is");
+        }
     }
 
     /**

@@ -139,30 +139,13 @@ public final class MicrovmBackend implements SandboxBackend {
 
     @Override
     public ExecResult run(SandboxSpec spec, Consumer<OutputLine> lines) throws SandboxException {
-        checkImage(spec.image());
-        long started = System.nanoTime();
-        MicroVm vm;
-        try {
-            vm = boot(spec.workspace(), spec.limits());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new ExecResult(-1, ExecResult.Ending.CANCELLED, Duration.ofNanos(System.nanoTime() - started), 0);
-        }
-        try (vm) {
-            return vm.exec(spec.command(), spec.environment(), lines);
-        }
+        return MicroVm.runOnce(NAME, this::boot, spec, lines);
     }
 
     /** Boots a VM for {@code workspace} now; its one command runs at {@link PreparedSandbox#exec}. */
     @Override
     public PreparedSandbox prepare(Path workspace, ResourceLimits limits, String image) throws SandboxException {
-        checkImage(image);
-        try {
-            return boot(workspace, limits);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("interrupted while booting a microVM for " + workspace, e);
-        }
+        return MicroVm.prepare(NAME, this::boot, workspace, limits, image);
     }
 
     /**
@@ -296,12 +279,6 @@ public final class MicrovmBackend implements SandboxBackend {
         }
     }
 
-    private static void checkImage(String image) {
-        if (!image.equals("base")) {
-            throw new IllegalArgumentException("image '" + image + "' is not available in " + NAME
-                    + ": only 'base' (the busybox initramfs) is");
-        }
-    }
 
     private static OptionalLong readTscKhz(Path file) {
         try {
