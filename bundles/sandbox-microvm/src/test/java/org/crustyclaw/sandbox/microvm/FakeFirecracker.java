@@ -230,6 +230,8 @@ public final class FakeFirecracker {
                 "-M", "microvm,x-option-roms=off,isa-serial=on", "-accel", "tcg", "-nodefaults", "-no-user-config",
                 "-m", machine.get("mem_size_mib").toString(), "-smp", machine.get("vcpu_count").toString(),
                 "-no-reboot", "-display", "none", "-nic", "none",
+                // Firecracker emulates an i8042 whose reset line ends the VM (boot_args say reboot=k)
+                "-device", "i8042",
                 "-kernel", (String) boot.get("kernel_image_path"),
                 // what Firecracker's KVM does not need but TCG does (see STACK.md)
                 "-append", boot.getOrDefault("boot_args", "") + " tsc_early_khz=" + khz + " tsc=reliable no_timer_check",
