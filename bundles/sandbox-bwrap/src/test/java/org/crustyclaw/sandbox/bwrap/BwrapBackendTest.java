@@ -86,6 +86,20 @@ class BwrapBackendTest {
     }
 
     @Test
+    void theOutputOfACommandThatEndsAtOnceIsNeverLost() throws Exception {
+        for (int i = 0; i < 25; i++) {
+            Run cold = run(LIMITS, "echo out-" + i + "; echo err-" + i + " >&2");
+            assertThat(cold.lines()).as("cold run %d", i).containsExactlyInAnyOrder(
+                    new OutputLine(OutputLine.Stream.STDOUT, "out-" + i), new OutputLine(OutputLine.Stream.STDERR, "err-" + i));
+            List<OutputLine> lines = Collections.synchronizedList(new ArrayList<>());
+            try (var prepared = backend.prepare(workspace, LIMITS, "base")) {
+                prepared.exec(List.of("/bin/sh", "-c", "echo warm-" + i), Map.of(), lines::add);
+            }
+            assertThat(lines).as("prepared run %d", i).containsExactly(new OutputLine(OutputLine.Stream.STDOUT, "warm-" + i));
+        }
+    }
+
+    @Test
     void streamsEachLineWhileTheCommandRuns() throws Exception {
         List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
         List<OutputLine> lines = Collections.synchronizedList(new ArrayList<>());

@@ -7,6 +7,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
@@ -108,16 +112,62 @@ public final class SandboxCommands {
                 : Optional.of(backend), command, dir, Map.of(), limits, "base");
     }
 
-    /** Streams the run's lines to {@code out}/{@code err} as they come, then its result. */
+    /**
+     * Streams the run's lines to {@code out}/{@code err} as they come, then its result. The
+     * lines are printed on this thread: backends deliver them from threads of their own, and
+     * the shell's {@code System.out} is bound to the thread that writes (Gogo's ThreadIO), so a
+     * pooled thread would print into whichever session first made it. The run itself goes on
+     * a thread of its own; interrupting this one (the client went away) cancels it.
+     */
     void run(RunRequest request, boolean json, PrintStream out, PrintStream err) throws SandboxException {
-        Sandboxes.RunOutcome outcome = sandboxes.run(request, line -> {
+        BlockingQueue<Optional<OutputLine>> lines = new LinkedBlockingQueue<>();
+        CompletableFuture<Sandboxes.RunOutcome> done = new CompletableFuture<>();
+        Thread runner = new Thread(() -> {
+            try {
+                done.complete(sandboxes.run(request, line -> lines.add(Optional.of(line))));
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            } finally {
+                lines.add(Optional.empty());
+            }
+        }, "sandbox-run");
+        runner.start();
+        boolean interrupted = false;
+        for (;;) {
+            Optional<OutputLine> next;
+            try {
+                next = lines.take();
+            } catch (InterruptedException e) {
+                interrupted = true;
+                runner.interrupt(); // the backend cancels the command; its end still comes through the queue
+                continue;
+            }
+            if (next.isEmpty()) {
+                break;
+            }
+            OutputLine line = next.get();
             if (json) {
                 out.println(Output.json(SandboxViews.LineRow.of(line)).replaceAll("\\s*\\n\\s*", " "));
             } else {
                 (line.stream() == OutputLine.Stream.STDERR ? err : out).println(line.text());
             }
             out.flush();
-        });
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Sandboxes.RunOutcome outcome;
+        try {
+            outcome = done.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof SandboxException se) {
+                throw se;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
         if (outcome instanceof Sandboxes.Refusal refusal) {
             SandboxViews.RefusalView view = SandboxViews.RefusalView.of(refusal);
             if (json) {

@@ -100,6 +100,37 @@ class SandboxCommandsTest {
                 .isEqualTo(2L << 30);
     }
 
+    /** Gogo binds System.out to the writing thread: a line printed from a backend's pooled thread would go astray. */
+    @Test
+    void everyLineIsPrintedOnTheCommandsOwnThread() throws Exception {
+        assumeTrue(bwrap.unavailableBecause().isEmpty(), () -> "bwrap unavailable: " + bwrap.unavailableBecause());
+        java.util.Set<Thread> writers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        class Recording extends PrintStream {
+            Recording(ByteArrayOutputStream to) {
+                super(to, true, StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                writers.add(Thread.currentThread());
+                super.write(b, off, len);
+            }
+
+            @Override
+            public void write(int b) {
+                writers.add(Thread.currentThread());
+                super.write(b);
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            commands.run(request("internal", "", "64m", "", "", "sh", "-c", "echo out-" + i + "; echo err-" + i + " >&2"),
+                    false, new Recording(out), new Recording(err));
+        }
+        assertThat(out()).isEqualTo("out-0\nout-1\nout-2\n");
+        assertThat(err()).contains("err-0", "err-1", "err-2");
+        assertThat(writers).containsExactly(Thread.currentThread());
+    }
+
     @Test
     void runStreamsStdoutAndStderrThenSaysHowItEnded() throws Exception {
         assumeTrue(bwrap.unavailableBecause().isEmpty(), () -> "bwrap unavailable: " + bwrap.unavailableBecause());
