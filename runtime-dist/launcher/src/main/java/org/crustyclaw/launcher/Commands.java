@@ -42,7 +42,14 @@ final class Commands {
             return Main.FAILED;
         }
         if (foreground) {
-            return refused(Preflight.check(layout)) ? Main.FAILED : foreground();
+            String token = System.getProperty(ConfigVerdict.TOKEN);
+            if (token != null) {
+                // Spawned by 'start', which checks the file while this JVM boots; the bundles start
+                // only once it said so, and if it ended without a word we check ourselves.
+                long checker = Long.getLong(ConfigVerdict.CHECKER, -1L);
+                return foreground(() -> ConfigVerdict.awaitPassed(layout, token, checker) || !refused(Preflight.check(layout)));
+            }
+            return refused(Preflight.check(layout)) ? Main.FAILED : foreground(() -> true);
         }
         return background();
     }
@@ -56,7 +63,7 @@ final class Commands {
         return true;
     }
 
-    private int foreground() throws IOException {
+    private int foreground(DaemonRunner.Gate configChecked) throws IOException {
         DaemonRunner.PidLock lock = DaemonRunner.lockPidFile(layout.pidFile());
         if (lock == null) {
             err.println("crustyclaw is already running (pid " + DaemonRunner.runningPid(layout.pidFile()) + ")");
@@ -64,7 +71,7 @@ final class Commands {
         }
         Logs.configure(layout.logDir(), "crustyclaw.log", true, Level.INFO);
         try {
-            return new DaemonRunner(layout, err).run(lock);
+            return new DaemonRunner(layout, err).run(lock, configChecked);
         } catch (org.osgi.framework.BundleException e) {
             err.println("error: the framework did not start: " + e.getMessage());
             return Main.FAILED;
@@ -84,22 +91,21 @@ final class Commands {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(layout.jvmOptions());
         command.addAll(ClassDataSharing.options(layout, layout.jvmOptions()));
-        command.addAll(List.of("-Dcrustyclaw.home=" + layout.home(), "-cp", layout.home().resolve("lib") + File.separator + "*",
+        String token = java.util.UUID.randomUUID().toString();
+        command.addAll(List.of("-Dcrustyclaw.home=" + layout.home(), "-D" + ConfigVerdict.TOKEN + "=" + token,
+                "-D" + ConfigVerdict.CHECKER + "=" + ProcessHandle.current().pid(),
+                "-D" + DaemonRunner.SPAWNED_AT + "=" + System.currentTimeMillis(),
+                "-cp", layout.home().resolve("lib") + File.separator + "*",
                 Main.class.getName(), "start", "--foreground", "--config", layout.config().toString()));
         long started = System.nanoTime();
-        Process daemon = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).redirectErrorStream(true).start();
-        // The configuration is checked while the daemon's JVM boots; a broken one stops it at once.
+        DaemonProcess daemon = DaemonProcess.spawn(command, log);
+        // The configuration is checked while the daemon's JVM boots and installs its bundles; they
+        // start only once it passed (the daemon waits for our word), and a broken one stops it at once.
         if (refused(Preflight.check(layout))) {
-            daemon.destroy();
-            try {
-                daemon.waitFor(layout.shutdownTimeoutSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            daemon.destroyForcibly();
+            daemon.destroy(Duration.ofSeconds(layout.shutdownTimeoutSeconds()));
             return Main.FAILED;
         }
+        ConfigVerdict.passed(layout, token);
         long deadline = started + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             if (answers()) {
@@ -108,11 +114,11 @@ final class Commands {
                 return Main.OK;
             }
             if (!daemon.isAlive()) {
-                err.println("crustyclaw did not start (exit " + daemon.exitValue() + "); " + log + " says:");
+                err.println("crustyclaw did not start (pid " + daemon.pid() + " exited); " + log + " says:");
                 tail(log, 20).forEach(line -> err.println("  " + line));
                 return Main.FAILED;
             }
-            sleep(20);
+            sleep(10);
         }
         err.println("crustyclaw did not open its admin socket within 60s; see " + log);
         return Main.FAILED;

@@ -45,6 +45,15 @@ final class DaemonRunner {
         this.err = err;
     }
 
+    /** System property: when {@code start} launched this JVM (epoch milliseconds), for the start-up log line. */
+    static final String SPAWNED_AT = "crustyclaw.spawnedAt";
+
+    /** Asked after the bundles are installed and before any starts: may the daemon go on? */
+    @FunctionalInterface
+    interface Gate {
+        boolean open() throws IOException;
+    }
+
     /** Holds the pid file lock; empty when another daemon holds it. */
     record PidLock(FileChannel channel, FileLock lock) {}
 
@@ -71,7 +80,7 @@ final class DaemonRunner {
     }
 
     /** Runs until the framework stops; returns the process exit code. */
-    int run(PidLock pid) throws IOException, BundleException, InterruptedException {
+    int run(PidLock pid, Gate configChecked) throws IOException, BundleException, InterruptedException {
         pid.channel().truncate(0);
         pid.channel().write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
         pid.channel().force(true);
@@ -92,10 +101,22 @@ final class DaemonRunner {
             release(pid);
         }, "sigterm");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        Framework framework = start(properties(layout.socket(), false));
+        Framework framework = startDaemon(configChecked);
+        if (framework == null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                return Main.FAILED; // exiting through SIGTERM: the hook releases the pid file
+            }
+            release(pid);
+            return Main.FAILED;
+        }
         running.set(framework);
-        long sinceJvm = System.currentTimeMillis() - ProcessHandle.current().info().startInstant()
-                .map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis());
+        // ProcessHandle's start time comes in whole seconds of boot time plus clock ticks: off by up
+        // to a second; the time 'start' spawned us is exact.
+        Long spawned = Long.getLong(SPAWNED_AT);
+        long sinceJvm = System.currentTimeMillis() - (spawned != null ? spawned : ProcessHandle.current().info().startInstant()
+                .map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis()));
         java.util.logging.Logger.getLogger(DaemonRunner.class.getName()).info("all start levels up "
                 + sinceJvm + " ms after the JVM started (" + framework.getBundleContext().getBundles().length + " bundles)");
         framework.waitForStop(0);
@@ -122,15 +143,61 @@ final class DaemonRunner {
 
     /** Starts a framework for one command when no daemon runs; the caller stops it. */
     Framework startOneShot(Path socket) throws IOException, BundleException {
-        return start(properties(socket, true));
+        Framework framework = init(properties(socket, Files.createTempDirectory("crustyclaw-oneshot"), true, true));
+        return start(framework, install(framework, -1), () -> true);
     }
 
-    private Map<String, String> properties(Path socket, boolean oneShot) throws IOException {
+    /** The daemon's framework, on the bundle cache of the last run when it holds the same installation. */
+    private Framework startDaemon(Gate configChecked) throws IOException, BundleException {
+        BundleCache cache = BundleCache.of(layout);
+        if (cache.reusable()) {
+            Framework framework = null;
+            List<Bundle> installed = null;
+            try {
+                cache.clearBundleData();
+                framework = init(properties(layout.socket(), cache.dir(), false, false));
+                installed = install(framework, cache.rememberedAt());
+            } catch (BundleException | IOException | RuntimeException e) {
+                java.util.logging.Logger.getLogger(DaemonRunner.class.getName()).info("bundle cache not reused ("
+                        + e.getMessage() + "); starting clean");
+                stopQuietly(framework);
+            }
+            if (installed != null) {
+                return start(framework, installed, configChecked);
+            }
+        }
+        cache.forget();
+        Framework framework = init(properties(layout.socket(), cache.dir(), false, true));
+        List<Bundle> installed = install(framework, -1);
+        cache.remember();
+        return start(framework, installed, configChecked);
+    }
+
+    private static void stopQuietly(Framework framework) {
+        if (framework == null) {
+            return;
+        }
+        try {
+            framework.stop();
+            framework.waitForStop(10_000);
+        } catch (BundleException | InterruptedException | RuntimeException e) {
+            // the clean start that follows gets a fresh framework
+        }
+    }
+
+    private static Framework init(Map<String, String> properties) throws BundleException {
+        Framework framework = new FrameworkFactory().newFramework(properties);
+        framework.init();
+        return framework;
+    }
+
+    private Map<String, String> properties(Path socket, Path cache, boolean oneShot, boolean clean) throws IOException {
         Properties build = Layout.buildInfo();
         Map<String, String> p = new HashMap<>();
-        Path cache = oneShot ? Files.createTempDirectory("crustyclaw-oneshot") : layout.state().resolve("felix-cache");
         p.put(Constants.FRAMEWORK_STORAGE, cache.toString());
-        p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        if (clean) {
+            p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        }
         p.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SYSTEM_PACKAGES_EXTRA);
         p.put("felix.log.level", "1");
         p.put("crustyclaw.home", layout.home().toString());
@@ -147,29 +214,62 @@ final class DaemonRunner {
         return p;
     }
 
-    private Framework start(Map<String, String> properties) throws IOException, BundleException {
-        Framework framework = new FrameworkFactory().newFramework(properties);
-        framework.init();
+    /**
+     * Installs the bundles of {@code bundles.list} at their start levels and marks them started.
+     * On a cache filled at {@code cachedAt} (-1: a clean one) they are there already, whatever
+     * else is there goes, and one of them updated since fails the start on this cache.
+     */
+    private List<Bundle> install(Framework framework, long cachedAt) throws IOException, BundleException {
         BundleContext context = framework.getBundleContext();
-        int maxLevel = 1;
-        List<Bundle> installed = new ArrayList<>();
+        Map<String, Integer> levels = new java.util.LinkedHashMap<>();
         for (String line : Files.readAllLines(layout.bundles().resolve("bundles.list"))) {
             line = line.strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
             String[] parts = line.split("\\s+", 2);
-            int level = Integer.parseInt(parts[0]);
-            Path jar = layout.bundles().resolve(parts[1]);
-            Bundle b = context.installBundle(jar.toUri().toString());
-            b.adapt(BundleStartLevel.class).setStartLevel(level);
+            levels.put(layout.bundles().resolve(parts[1]).toUri().toString(), Integer.parseInt(parts[0]));
+        }
+        if (cachedAt >= 0) {
+            for (Bundle b : context.getBundles()) {
+                if (b.getBundleId() == 0) {
+                    continue;
+                }
+                if (!levels.containsKey(b.getLocation())) {
+                    b.uninstall();
+                } else if (b.getLastModified() > cachedAt) {
+                    throw new BundleException("bundle " + b.getSymbolicName() + " was updated after the cache was filled");
+                }
+            }
+        }
+        List<Bundle> installed = new ArrayList<>();
+        for (var entry : levels.entrySet()) {
+            Bundle b = context.installBundle(entry.getKey());
+            b.adapt(BundleStartLevel.class).setStartLevel(entry.getValue());
             installed.add(b);
-            maxLevel = Math.max(maxLevel, level);
         }
         for (Bundle b : installed) {
             if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                 b.start();
             }
+        }
+        return installed;
+    }
+
+    /** The started framework, or null (stopped again) when {@code gate} stays shut. */
+    private Framework start(Framework framework, List<Bundle> installed, Gate gate) throws IOException, BundleException {
+        int maxLevel = 1;
+        for (Bundle b : installed) {
+            maxLevel = Math.max(maxLevel, b.adapt(BundleStartLevel.class).getStartLevel());
+        }
+        if (!gate.open()) {
+            framework.stop();
+            try {
+                framework.waitForStop(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
         }
         framework.start();
         int target = maxLevel;

@@ -6,6 +6,7 @@ import java.util.List;
 import org.crustyclaw.api.config.ConfigProblem;
 import org.crustyclaw.config.internal.ConfigFiles;
 import org.crustyclaw.config.internal.Schema;
+import org.crustyclaw.config.internal.SchemaFile;
 
 /**
  * Checks the configuration before a daemon is started, against the metatype of the jars in
@@ -22,7 +23,8 @@ final class Preflight {
             return List.of(new ConfigProblem(layout.config().toString(), 0, 0, "",
                     "no such file; pass --config FILE or create it (the distribution ships etc/crustyclaw.toml)"));
         }
-        Schema schema = Schema.fromJars(List.of(layout.bundles(), layout.deploy()));
+        // kept in the state directory for the daemon's configuration service, which reads the same jars
+        Schema schema = SchemaFile.read(List.of(layout.bundles(), layout.deploy()), layout.state().resolve("cache/schema.bin"));
         return ConfigFiles.validate(layout.config(), schema, schema.handlerSections());
     }
 }

@@ -50,6 +50,7 @@ public final class TomlConfigService implements ConfigService, Runnable {
     private final ConfigurationAdmin configAdmin;
     private final Path file;
     private final List<Path> schemaDirs;
+    private final Path schemaFile;
     private final List<ConfigSectionHandler> handlers = new CopyOnWriteArrayList<>();
     private Schema schemaCache;
     private String schemaSignature = "";
@@ -68,6 +69,8 @@ public final class TomlConfigService implements ConfigService, Runnable {
         this.file = Path.of(Objects.requireNonNullElse(context.getProperty("crustyclaw.config"), home + "/etc/crustyclaw.toml"));
         this.schemaDirs = List.of(Path.of(home, "bundle"),
                 Path.of(Objects.requireNonNullElse(context.getProperty("crustyclaw.deploy.dir"), home + "/deploy")));
+        String state = context.getProperty("crustyclaw.state.dir");
+        this.schemaFile = state == null ? null : Path.of(state, "cache", "schema.bin");
         ReloadResult first = reload();
         if (first instanceof ReloadResult.Rejected r) {
             LOG.log(Level.ERROR, "configuration " + file + " rejected; running with defaults:\n" + lines(r.problems()));
@@ -166,7 +169,8 @@ public final class TomlConfigService implements ConfigService, Runnable {
         try {
             String signature = Schema.signature(schemaDirs);
             if (!signature.equals(schemaSignature)) {
-                schemaCache = Schema.fromJars(schemaDirs);
+                // the check before start has usually left the schema of these jars in the state directory
+                schemaCache = schemaFile == null ? Schema.fromJars(schemaDirs) : SchemaFile.read(schemaDirs, signature, schemaFile);
                 schemaSignature = signature;
             }
             return schemaCache;

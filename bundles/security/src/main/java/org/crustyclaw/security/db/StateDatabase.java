@@ -72,6 +72,7 @@ public final class StateDatabase {
         } catch (java.io.IOException e) {
             throw new SQLException("cannot create the state directory for " + file + ": " + e.getMessage(), e);
         }
+        SqliteNative.prepare(file.toAbsolutePath().getParent());
         Properties props = new Properties();
         props.setProperty("busy_timeout", "10000");
         // Loaded directly: DriverManager's service discovery does not see bundles.
