@@ -120,9 +120,10 @@ class SecurityCommandsTest {
         AuditCommands commands = new AuditCommands(audit);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        var last = audit.tail(1); // read before the new event is appended, or the follower might start after it
         Thread follower = new Thread(() -> {
             try {
-                commands.follow(out, audit.tail(1), false);
+                commands.follow(out, last, false);
             } catch (InterruptedException stopped) {
                 // what Ctrl-C does
             }
