@@ -64,7 +64,7 @@ public final class FirecrackerBackend implements SandboxBackend {
     private final Options options;
     private final Set<MicroVm> live = ConcurrentHashMap.newKeySet();
     private Optional<String> probeOutcome; // guarded by this; null until the KVM probe ran
-    private Path runRoot;
+    private final RunDirs runDirs = new RunDirs(NAME);
 
     @Activate
     public FirecrackerBackend(MicrovmBackend.Config config) {
@@ -78,12 +78,7 @@ public final class FirecrackerBackend implements SandboxBackend {
     @Deactivate
     public void deactivate() {
         live.forEach(MicroVm::close);
-        synchronized (this) {
-            if (runRoot != null) {
-                Host.deleteTree(runRoot);
-                runRoot = null;
-            }
-        }
+        runDirs.deleteAll();
     }
 
     @Override
@@ -197,7 +192,7 @@ public final class FirecrackerBackend implements SandboxBackend {
                     + Settings.MIN_MEMORY_MIB + " MiB a microVM needs to boot");
         }
         int cpus = (int) Math.min(Math.min(Math.ceil(limits.cpus()), Runtime.getRuntime().availableProcessors()), 32);
-        Path runDir = runDir();
+        Path runDir = runDirs.next();
         DiskWorkspace disk;
         try {
             disk = DiskWorkspace.create(workspace, runDir.resolve("workspace.ext4"), limits.diskBytes());
@@ -214,15 +209,5 @@ public final class FirecrackerBackend implements SandboxBackend {
         return vm;
     }
 
-    private synchronized Path runDir() throws SandboxException {
-        try {
-            if (runRoot == null || !Files.isDirectory(runRoot)) {
-                runRoot = Files.createTempDirectory("cc-firecracker-");
-            }
-            return Files.createTempDirectory(runRoot, "vm-");
-        } catch (IOException e) {
-            throw new SandboxException("cannot create a run directory for a Firecracker microVM: " + e.getMessage(), e);
-        }
-    }
 
 }

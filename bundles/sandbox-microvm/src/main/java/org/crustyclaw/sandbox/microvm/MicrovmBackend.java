@@ -85,7 +85,7 @@ public final class MicrovmBackend implements SandboxBackend {
     private final Set<MicroVm> live = ConcurrentHashMap.newKeySet();
     private final WarmPool pool;
     private volatile String accel;
-    private Path runRoot;
+    private final RunDirs runDirs = new RunDirs(NAME);
 
     @Activate
     public MicrovmBackend(Config config) {
@@ -106,12 +106,7 @@ public final class MicrovmBackend implements SandboxBackend {
             pool.close();
         }
         live.forEach(MicroVm::close);
-        synchronized (this) {
-            if (runRoot != null) {
-                Host.deleteTree(runRoot);
-                runRoot = null;
-            }
-        }
+        runDirs.deleteAll();
     }
 
     @Override
@@ -250,19 +245,9 @@ public final class MicrovmBackend implements SandboxBackend {
     private QemuCommandLine commandLine(String accelerator, Path workspace, int memoryMib, int cpus)
             throws SandboxException {
         return new QemuCommandLine(settings.qemu(), settings.kernel(), settings.initramfs(), accelerator, memoryMib,
-                cpus, workspace, runDir(), tscKhz);
+                cpus, workspace, runDirs.next(), tscKhz);
     }
 
-    private synchronized Path runDir() throws SandboxException {
-        try {
-            if (runRoot == null || !Files.isDirectory(runRoot)) {
-                runRoot = Files.createTempDirectory("cc-microvm-");
-            }
-            return Files.createTempDirectory(runRoot, "vm-");
-        } catch (IOException e) {
-            throw new SandboxException("cannot create a run directory for a microVM: " + e.getMessage(), e);
-        }
-    }
 
     private Path freshWorkspace() throws SandboxException {
         try {
