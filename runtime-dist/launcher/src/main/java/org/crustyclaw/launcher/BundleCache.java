@@ -19,8 +19,9 @@ import org.crustyclaw.config.internal.Schema;
  * cache guaranteed still holds: a start that reuses it first drops every bundle the
  * installation does not list (deployed plugins come back through the deploy watcher and its
  * checks, as after a clean start) and every bundle's data area (ConfigAdmin's store: the
- * configuration comes from {@code crustyclaw.toml} alone), and a bundle updated at run time
- * makes the next start clean.
+ * configuration comes from {@code crustyclaw.toml} alone) but SCR's, which holds only its
+ * component metadata cache ({@code ds.cache.metadata}), and a bundle updated at run time makes
+ * the next start clean.
  */
 final class BundleCache {
 
@@ -75,15 +76,30 @@ final class BundleCache {
         }
     }
 
-    /** Deletes every bundle's data area, before the framework opens the cache. */
-    void clearBundleData() throws IOException {
+    /**
+     * Deletes every bundle's data area, before the framework opens the cache, but that of the
+     * bundle installed from {@code keep} (SCR's: its component metadata cache, whose entries are
+     * keyed by bundle id and last-modified time, so an entry for another or an updated bundle is
+     * never used); null keeps none.
+     */
+    void clearBundleData(String keep) throws IOException {
         try (var bundles = Files.list(dir)) {
             for (Path bundle : bundles.filter(p -> p.getFileName().toString().startsWith("bundle")).toList()) {
                 Path data = bundle.resolve("data");
-                if (Files.isDirectory(data)) {
+                if (Files.isDirectory(data) && (keep == null || !keep.equals(location(bundle)))) {
                     deleteTree(data);
                 }
             }
+        }
+    }
+
+    /** The location Felix recorded for a bundle directory (second line of {@code bundle.info}), or null. */
+    private static String location(Path bundle) {
+        try {
+            List<String> info = Files.readAllLines(bundle.resolve("bundle.info"), StandardCharsets.UTF_8);
+            return info.size() > 1 ? info.get(1).strip() : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

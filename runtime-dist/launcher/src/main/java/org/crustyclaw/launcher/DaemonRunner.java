@@ -148,13 +148,13 @@ final class DaemonRunner {
     }
 
     /** The daemon's framework, on the bundle cache of the last run when it holds the same installation. */
-    private Framework startDaemon(Gate configChecked) throws IOException, BundleException {
+    Framework startDaemon(Gate configChecked) throws IOException, BundleException {
         BundleCache cache = BundleCache.of(layout);
         if (cache.reusable()) {
             Framework framework = null;
             List<Bundle> installed = null;
             try {
-                cache.clearBundleData();
+                cache.clearBundleData(scrLocation());
                 framework = init(properties(layout.socket(), cache.dir(), false, false));
                 installed = install(framework, cache.rememberedAt());
             } catch (BundleException | IOException | RuntimeException e) {
@@ -171,6 +171,20 @@ final class DaemonRunner {
         List<Bundle> installed = install(framework, -1);
         cache.remember();
         return start(framework, installed, configChecked);
+    }
+
+    /** Framework property: Felix SCR's component metadata cache. */
+    static final String SCR_CACHE_METADATA = "ds.cache.metadata";
+
+    /** The location SCR is installed from ({@code bundles.list}), or null when it is not listed. */
+    private String scrLocation() throws IOException {
+        for (String line : Files.readAllLines(layout.bundles().resolve("bundles.list"))) {
+            String[] parts = line.strip().split("\\s+", 2);
+            if (parts.length == 2 && !parts[0].startsWith("#") && parts[1].startsWith("org.apache.felix.scr-")) {
+                return layout.bundles().resolve(parts[1]).toUri().toString();
+            }
+        }
+        return null;
     }
 
     private static void stopQuietly(Framework framework) {
@@ -200,6 +214,11 @@ final class DaemonRunner {
         }
         p.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SYSTEM_PACKAGES_EXTRA);
         p.put("felix.log.level", "1");
+        if (!oneShot) {
+            // SCR keeps the component descriptions it parsed (in its data area, which a reused bundle
+            // cache keeps) and reads them back for the bundles whose id and last-modified time match.
+            p.put(SCR_CACHE_METADATA, "true");
+        }
         p.put("crustyclaw.home", layout.home().toString());
         p.put("crustyclaw.config", layout.config().toString());
         p.put("crustyclaw.state.dir", layout.state().toString());

@@ -56,7 +56,7 @@ class BundleCacheTest {
         Files.createDirectories(bundle.resolve("data/config/org/crustyclaw"));
         Files.writeString(bundle.resolve("data/config/org/crustyclaw/security.config"), "old = \"value\"");
 
-        cache.clearBundleData();
+        cache.clearBundleData(null);
 
         assertThat(bundle.resolve("data")).doesNotExist();
         assertThat(bundle.resolve("version0.0/bundle.jar")).exists();
