@@ -3,8 +3,10 @@ package org.crustyclaw.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.crustyclaw.config.internal.Schema;
 
@@ -16,6 +18,8 @@ import org.crustyclaw.config.internal.Schema;
  * jars, so an upgrade never maps a stale archive.
  */
 final class ClassDataSharing {
+
+    private static final long PROBE_SECONDS = 20;
 
     private ClassDataSharing() {}
 
@@ -32,14 +36,52 @@ final class ClassDataSharing {
         if (feature >= 19) {
             options.add("-XX:+AutoCreateSharedArchive");
             options.add("-XX:SharedArchiveFile=" + archive);
-        } else if (Files.isRegularFile(archive)) {
+        } else if (Files.isRegularFile(archive) || promoted(layout, configured, archive)) {
             options.add("-XX:SharedArchiveFile=" + archive);
         } else {
-            options.add("-XX:ArchiveClassesAtExit=" + archive);
+            options.add("-XX:ArchiveClassesAtExit=" + pending(archive));
         }
         options.add("-Xlog:cds=off");
         options.add("-Xlog:cds+dynamic=off");
         return options;
+    }
+
+    /**
+     * JDK 17 and 18 write the archive as the daemon exits, straight to the file named: a daemon
+     * killed in the middle leaves a partial archive, and a JVM that maps one can crash. So the
+     * daemon writes a pending file, and the next start maps it once in a throw-away JVM with
+     * its checksums verified before it becomes the archive; a bad one is deleted and made again.
+     */
+    private static boolean promoted(Layout layout, List<String> configured, Path archive) throws IOException {
+        Path pending = pending(archive);
+        if (!Files.isRegularFile(pending)) {
+            return false;
+        }
+        List<String> probe = new ArrayList<>();
+        probe.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        probe.addAll(configured);
+        probe.addAll(List.of("-XX:SharedArchiveFile=" + pending, "-Xshare:on", "-XX:+VerifySharedSpaces",
+                "-Xlog:disable", "-cp", layout.home().resolve("lib") + java.io.File.separator + "*", "-version"));
+        boolean valid;
+        try {
+            Process p = new ProcessBuilder(probe).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            valid = p.waitFor(PROBE_SECONDS, TimeUnit.SECONDS) && p.exitValue() == 0;
+            p.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            valid = false;
+        }
+        if (!valid) {
+            Files.deleteIfExists(pending);
+            return false;
+        }
+        Files.move(pending, archive, StandardCopyOption.ATOMIC_MOVE);
+        return true;
+    }
+
+    private static Path pending(Path archive) {
+        return archive.resolveSibling(archive.getFileName() + ".pending");
     }
 
     /** Names, sizes and times of the jars the daemon loads. */
