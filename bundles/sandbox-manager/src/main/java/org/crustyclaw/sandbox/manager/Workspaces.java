@@ -38,8 +38,8 @@ import java.util.stream.Stream;
  * workspace directory: the disk limit then holds for every backend, whoever writes (a gVisor
  * gofer or QEMU's 9p server included), which per-user or project quotas would not. Finished
  * workspaces stay readable until more than {@code kept} newer ones exist; {@link #close}
- * unmounts them and the next start mounts the images again, so no result is lost to a
- * daemon restart. One process at a time owns a workspace root (a lock on {@code <root>/.lock});
+ * unmounts them and the next start mounts the images again (on a thread of its own, off the
+ * start-up path), so no result is lost to a daemon restart. One process at a time owns a workspace root (a lock on {@code <root>/.lock});
  * another one sharing it gets a clear error on its first run instead of touching the first
  * one's workspaces.
  */
@@ -62,6 +62,7 @@ public final class Workspaces implements AutoCloseable {
     private final Deque<Path> finished = new ArrayDeque<>();
     private final FileChannel lockFile;
     private final FileLock lock;
+    private final Thread recovery;
 
     /**
      * @param quota whether to give each fresh workspace its own filesystem of the run's disk size
@@ -101,14 +102,26 @@ public final class Workspaces implements AutoCloseable {
         this.lock = held;
         if (lock == null) {
             LOG.warning(inUse());
+            this.recovery = null;
             return;
         }
-        recover();
+        // mounting what an earlier daemon left takes a few ms per image: not on the start-up path
+        List<Path> leftovers = leftovers();
+        this.recovery = new Thread(() -> recover(leftovers), "crustyclaw-workspace-recovery");
+        recovery.setDaemon(true);
+        recovery.start();
     }
 
     private String inUse() {
         return "workspace root " + root + " is in use by another CrustyClaw process; give this one its own"
                 + " [sandbox.manager] workspace_root";
+    }
+
+    /** Waits until the workspaces an earlier daemon left are mounted again. */
+    void awaitRecovery() throws InterruptedException {
+        if (recovery != null) {
+            recovery.join();
+        }
     }
 
     /** Why fresh workspaces are not size-limited filesystems; empty when they are. */
@@ -150,9 +163,16 @@ public final class Workspaces implements AutoCloseable {
         if (lock == null) {
             return;
         }
-        List<Path> expired = new ArrayList<>();
         synchronized (finished) {
             finished.addLast(dir);
+        }
+        trim();
+    }
+
+    /** Deletes the oldest finished workspaces beyond {@code kept}. */
+    private void trim() {
+        List<Path> expired = new ArrayList<>();
+        synchronized (finished) {
             while (finished.size() > kept) {
                 expired.add(finished.removeFirst());
             }
@@ -190,6 +210,11 @@ public final class Workspaces implements AutoCloseable {
             closeQuietly(lockFile);
             return;
         }
+        try {
+            recovery.join(TimeUnit.SECONDS.toMillis(TOOL_SECONDS)); // never unmount under a mount in flight
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.toList()) {
                 if (isMountPoint(dir)) {
@@ -214,12 +239,19 @@ public final class Workspaces implements AutoCloseable {
         }
     }
 
-    /** Mounts the images an earlier daemon left and queues every workspace found, oldest first. */
-    private void recover() throws IOException {
-        List<Path> found = new ArrayList<>();
+    /** The workspaces an earlier daemon left, oldest first; listed before any new one exists. */
+    private List<Path> leftovers() throws IOException {
         try (Stream<Path> dirs = Files.list(root)) {
-            for (Path dir : dirs.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith(".")).toList()) {
-                Path image = image(dir);
+            return dirs.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparing(Workspaces::modified)).toList();
+        }
+    }
+
+    /** Mounts the images of {@code leftovers} again and queues them ahead of any workspace finished since. */
+    private void recover(List<Path> leftovers) {
+        for (Path dir : leftovers) {
+            Path image = image(dir);
+            try {
                 if (Files.exists(image) && !isMountPoint(dir)) {
                     if (quotaUnavailable.isPresent()) {
                         LOG.warning("workspace " + dir + " has an image that cannot be mounted: "
@@ -228,11 +260,17 @@ public final class Workspaces implements AutoCloseable {
                     }
                     mount(image, dir);
                 }
-                found.add(dir);
+            } catch (IOException e) {
+                LOG.warning("workspace " + dir + " could not be mounted again (it is deleted in its turn): "
+                        + e.getMessage());
             }
         }
-        found.sort(Comparator.comparing(Workspaces::modified));
-        found.forEach(this::finished);
+        synchronized (finished) {
+            for (int i = leftovers.size() - 1; i >= 0; i--) {
+                finished.addFirst(leftovers.get(i));
+            }
+        }
+        trim();
     }
 
     private static FileTime modified(Path dir) {

@@ -93,7 +93,7 @@ class WorkspacesTest {
     }
 
     @Test
-    void aRestartMountsTheImagesAgainSoResultsSurvive() throws IOException {
+    void aRestartMountsTheImagesAgainSoResultsSurvive() throws Exception {
         Workspaces before = open(true, 8);
         Path dir = before.create(2L << 20);
         Files.writeString(dir.resolve("result.txt"), "built\n");
@@ -102,9 +102,29 @@ class WorkspacesTest {
         assertThat(mounted(dir)).isFalse();
         assertThat(dir.resolve("result.txt")).doesNotExist();
 
-        open(true, 8);
+        Workspaces after = open(true, 8);
+        after.awaitRecovery();
         assertThat(mounted(dir)).isTrue();
         assertThat(dir.resolve("result.txt")).hasContent("built");
+    }
+
+    @Test
+    void aRestartKeepsOnlyTheNewestLeftoversAheadOfNewRuns() throws Exception {
+        Workspaces before = open(true, 8);
+        Path older = before.create(2L << 20);
+        Path newer = before.create(2L << 20);
+        before.close();
+        // unmounted now: these are the directories' own times, which order the leftovers
+        Files.setLastModifiedTime(older, java.nio.file.attribute.FileTime.fromMillis(1_000));
+        Files.setLastModifiedTime(newer, java.nio.file.attribute.FileTime.fromMillis(2_000));
+
+        Workspaces after = open(true, 2);
+        after.awaitRecovery();
+        Path fresh = after.create(2L << 20);
+        after.finished(fresh);
+        assertThat(older).as("the oldest leftover goes first").doesNotExist();
+        assertThat(mounted(newer)).isTrue();
+        assertThat(mounted(fresh)).isTrue();
     }
 
     @Test
