@@ -109,8 +109,12 @@ class FirecrackerBackendTest {
                     + "Accept: application/json\r\nContent-Type: application/json\r\nContent-Length: \\d+\r\n\r\n"
                     + "\\{\"drive_id\":\"workspace\",\"path_on_host\":\"/[^\"]+/workspace\\.ext4\","
                     + "\"is_root_device\":false,\"is_read_only\":false\\}");
-            assertThat(api).endsWith("PUT /actions HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: 31\r\n\r\n{\"action_type\":\"InstanceStart\"}");
+            String start = "PUT /actions HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 31\r\n\r\n{\"action_type\":\"InstanceStart\"}";
+            // a guest slower than the grace to power off (a loaded host under TCG) gets Firecracker's stop request
+            String stop = "PUT /actions HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 32\r\n\r\n{\"action_type\":\"SendCtrlAltDel\"}";
+            assertThat(api.endsWith(start) || api.endsWith(start + stop)).as(api).isTrue();
         } finally {
             fc.deactivate();
         }
