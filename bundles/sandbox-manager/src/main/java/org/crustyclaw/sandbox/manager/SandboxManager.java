@@ -34,6 +34,8 @@ import org.crustyclaw.api.sandbox.SandboxBackend;
 import org.crustyclaw.api.sandbox.SandboxException;
 import org.crustyclaw.api.sandbox.SandboxSpec;
 import org.crustyclaw.api.sandbox.Sandboxes;
+import org.crustyclaw.api.sandbox.WorkspaceStatus;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -83,7 +85,9 @@ public final class SandboxManager implements Sandboxes {
         @AttributeDefinition(description = "Scratch space of pooled sandboxes (e.g. 512m).")
         String poolDisk() default "512m";
 
-        @AttributeDefinition(description = "Where fresh workspaces are made; empty: <java.io.tmpdir>/crustyclaw-workspaces.")
+        @AttributeDefinition(description = "Where fresh workspaces are made; empty: <state>/workspaces (the daemon's"
+                + " state directory), so daemons with their own state directories never share one. One daemon"
+                + " owns a root at a time; another waits for it and claims it when it is freed.")
         String workspaceRoot() default "";
 
         @AttributeDefinition(description = "A directory copied into every fresh workspace (source tree, caches); empty: none.")
@@ -112,19 +116,42 @@ public final class SandboxManager implements Sandboxes {
     private volatile Approvals approvals;
     private volatile AuditLog audit;
 
+    /** Framework property naming the daemon's state directory, the home of the default workspace root. */
+    static final String STATE_DIR = "crustyclaw.state.dir";
+
     @Activate
+    public SandboxManager(BundleContext context, Config config) throws IOException {
+        this(config, Optional.ofNullable(context.getProperty(STATE_DIR)).filter(s -> !s.isBlank()).map(Path::of));
+    }
+
+    /** Without a state directory (tests, embedders): the default root is under java.io.tmpdir. */
     public SandboxManager(Config config) throws IOException {
+        this(config, Optional.empty());
+    }
+
+    private SandboxManager(Config config, Optional<Path> stateDir) throws IOException {
         this.selector = new Selector(Selector.parseSkillLevels(config.skillLevels()), List.of(config.preference()));
         ResourceLimits poolLimits = new ResourceLimits(ResourceLimits.parseSize(config.poolMemory()), config.poolCpus(),
                 config.poolMaxProcesses(), ResourceLimits.parseDuration(config.poolTimeout()),
                 ResourceLimits.parseSize(config.poolDisk()));
-        Path root = config.workspaceRoot().isBlank()
-                ? Path.of(System.getProperty("java.io.tmpdir"), "crustyclaw-workspaces") : Path.of(config.workspaceRoot());
+        Path root = (config.workspaceRoot().isBlank() ? defaultRoot(stateDir) : Path.of(config.workspaceRoot()))
+                .toAbsolutePath().normalize();
         this.workspaces = new Workspaces(root, config.workspaceSnapshot().isBlank() ? Optional.empty()
                 : Optional.of(Path.of(config.workspaceSnapshot())), config.sandboxUid(), config.sandboxGid(),
-                config.workspaceQuota(), config.workspacesKept());
+                config.workspaceQuota(), config.workspacesKept(), this::rootClaimed);
         this.pool = new WarmPool(WarmPool.parse(config.pools()), poolLimits, workspaces, this::select);
         pool.start();
+    }
+
+    /** The workspace root was freed by the daemon that held it: the pool can fill now. */
+    private void rootClaimed() {
+        pool.start();
+    }
+
+    /** {@code <state>/workspaces}; a process without a state directory shares the temporary one. */
+    static Path defaultRoot(Optional<Path> stateDir) {
+        return stateDir.map(d -> d.resolve("workspaces"))
+                .orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"), "crustyclaw-workspaces"));
     }
 
     @Deactivate
@@ -327,6 +354,11 @@ public final class SandboxManager implements Sandboxes {
         List<PoolStats> all = new ArrayList<>(pool.stats());
         backends.forEach(b -> b.ownPool().ifPresent(all::add));
         return all;
+    }
+
+    @Override
+    public WorkspaceStatus workspaces() {
+        return workspaces.status();
     }
 
     /** The command for the audit trail: its words, cut short; the full text may hold data that is not ours to keep. */

@@ -2,6 +2,7 @@ package org.crustyclaw.sandbox.manager;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -28,6 +29,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
+import org.crustyclaw.api.sandbox.WorkspaceStatus;
+
 /**
  * Fresh workspaces for runs that did not bring one: an empty directory, or a copy of the
  * configured snapshot (source tree, dependency caches), owned by the sandbox user when
@@ -39,9 +42,12 @@ import java.util.stream.Stream;
  * gofer or QEMU's 9p server included), which per-user or project quotas would not. Finished
  * workspaces stay readable until more than {@code kept} newer ones exist; {@link #close}
  * unmounts them and the next start mounts the images again (on a thread of its own, off the
- * start-up path), so no result is lost to a daemon restart. One process at a time owns a workspace root (a lock on {@code <root>/.lock});
- * another one sharing it gets a clear error on its first run instead of touching the first
- * one's workspaces.
+ * start-up path), so no result is lost to a daemon restart.
+ *
+ * <p>One process at a time owns a workspace root (an fcntl lock on {@code <root>/.lock}, which
+ * names the owner's pid). A process that finds the root taken does not touch the owner's
+ * workspaces: it tries the lock again at every {@link #create} and {@link #status} and claims
+ * the root (recovering what was left in it) as soon as the owner has let go, without a restart.
  */
 public final class Workspaces implements AutoCloseable {
 
@@ -61,8 +67,12 @@ public final class Workspaces implements AutoCloseable {
     private final Path umount;
     private final Deque<Path> finished = new ArrayDeque<>();
     private final FileChannel lockFile;
-    private final FileLock lock;
-    private final Thread recovery;
+    /** Set once, when this process claims the root; guarded by {@code this}. */
+    private FileLock lock;
+    private Thread recovery;
+    /** Whether a claim failed before (the first one is made in the constructor); guarded by {@code this}. */
+    private boolean claimedLate;
+    private final Runnable onClaimed;
 
     /**
      * @param quota whether to give each fresh workspace its own filesystem of the run's disk size
@@ -70,6 +80,12 @@ public final class Workspaces implements AutoCloseable {
      */
     public Workspaces(Path root, Optional<Path> snapshot, int uid, int gid, boolean quota, int kept)
             throws IOException {
+        this(root, snapshot, uid, gid, quota, kept, () -> {});
+    }
+
+    /** @param onClaimed runs when the root is claimed after it was found in use (not when claimed at once) */
+    public Workspaces(Path root, Optional<Path> snapshot, int uid, int gid, boolean quota, int kept,
+            Runnable onClaimed) throws IOException {
         if (kept < 0) {
             throw new IllegalArgumentException("workspaces kept must be >= 0: " + kept);
         }
@@ -92,35 +108,85 @@ public final class Workspaces implements AutoCloseable {
                 : !chown ? Optional.of("the daemon is not root, and loop mounts need root")
                 : Stream.of(mkfs, mountTool, umount).filter(t -> !t.isAbsolute()).findFirst()
                         .map(t -> t + " is not installed (Debian packages e2fsprogs and mount)");
-        this.lockFile = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        this.onClaimed = onClaimed;
+        this.lockFile = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        if (!claim()) {
+            LOG.warning(inUse());
+        }
+    }
+
+    /**
+     * Takes the root's lock if nobody holds it, then recovers what an earlier owner left.
+     *
+     * @return whether this process owns the root now
+     */
+    private synchronized boolean claim() throws IOException {
+        if (lock != null) {
+            return true;
+        }
+        if (!lockFile.isOpen()) {
+            return false;
+        }
         FileLock held;
         try {
             held = lockFile.tryLock();
         } catch (OverlappingFileLockException e) {
-            held = null;
+            held = null; // another Workspaces in this JVM owns it
         }
-        this.lock = held;
-        if (lock == null) {
-            LOG.warning(inUse());
-            this.recovery = null;
-            return;
+        if (held == null) {
+            claimedLate = true;
+            return false;
         }
+        lock = held;
+        byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+        lockFile.truncate(0);
+        lockFile.write(ByteBuffer.wrap(pid), 0);
         // mounting what an earlier daemon left takes a few ms per image: not on the start-up path
         List<Path> leftovers = leftovers();
-        this.recovery = new Thread(() -> recover(leftovers), "crustyclaw-workspace-recovery");
+        recovery = new Thread(() -> recover(leftovers), "crustyclaw-workspace-recovery");
         recovery.setDaemon(true);
         recovery.start();
+        if (claimedLate) {
+            LOG.info("workspace root " + root + " was freed and is claimed by this process");
+            onClaimed.run();
+        }
+        return true;
     }
 
     private String inUse() {
-        return "workspace root " + root + " is in use by another CrustyClaw process; give this one its own"
-                + " [sandbox.manager] workspace_root";
+        return "workspace root " + root + " is in use by another CrustyClaw process" + owner()
+                + "; runs without --workspace fail until it lets go (this one then claims it), or give this one"
+                + " its own [sandbox.manager] workspace_root";
+    }
+
+    /** The owner's pid as it wrote it in the lock file, when it did. */
+    private String owner() {
+        try {
+            String pid = Files.readString(root.resolve(".lock"), StandardCharsets.US_ASCII).strip();
+            return pid.matches("[0-9]{1,10}") ? " (pid " + pid + ")" : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Where workspaces are made and, while another process owns that root, why none can be made. */
+    public WorkspaceStatus status() {
+        try {
+            return new WorkspaceStatus(root, claim() ? Optional.empty() : Optional.of(inUse()));
+        } catch (IOException e) {
+            return new WorkspaceStatus(root, Optional.of("cannot lock workspace root " + root + ": " + e.getMessage()));
+        }
     }
 
     /** Waits until the workspaces an earlier daemon left are mounted again. */
     void awaitRecovery() throws InterruptedException {
-        if (recovery != null) {
-            recovery.join();
+        Thread running;
+        synchronized (this) {
+            running = recovery;
+        }
+        if (running != null) {
+            running.join();
         }
     }
 
@@ -131,7 +197,7 @@ public final class Workspaces implements AutoCloseable {
 
     /** A new workspace; its own filesystem of {@code diskBytes} when quotas are enforced. */
     public Path create(long diskBytes) throws IOException {
-        if (lock == null) {
+        if (!claim()) {
             throw new IOException(inUse());
         }
         String name = UUID.randomUUID().toString();
@@ -160,8 +226,10 @@ public final class Workspaces implements AutoCloseable {
 
     /** A run in this workspace ended: it stays for reading until {@code kept} newer ones exist. */
     public void finished(Path dir) {
-        if (lock == null) {
-            return;
+        synchronized (this) {
+            if (lock == null) {
+                return;
+            }
         }
         synchronized (finished) {
             finished.addLast(dir);
@@ -206,12 +274,16 @@ public final class Workspaces implements AutoCloseable {
     /** Unmounts every workspace filesystem; their images stay for the next start. */
     @Override
     public void close() {
-        if (lock == null) {
-            closeQuietly(lockFile);
-            return;
+        Thread running;
+        synchronized (this) {
+            if (lock == null) {
+                closeQuietly(lockFile); // no later claim: claim() sees the channel closed
+                return;
+            }
+            running = recovery;
         }
         try {
-            recovery.join(TimeUnit.SECONDS.toMillis(TOOL_SECONDS)); // never unmount under a mount in flight
+            running.join(TimeUnit.SECONDS.toMillis(TOOL_SECONDS)); // never unmount under a mount in flight
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

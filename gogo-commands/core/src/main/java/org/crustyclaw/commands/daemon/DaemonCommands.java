@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -18,6 +19,8 @@ import org.crustyclaw.api.runtime.DaemonInfo;
 import org.crustyclaw.api.runtime.PluginBundle;
 import org.crustyclaw.api.runtime.PluginRegistry;
 import org.crustyclaw.api.runtime.SpiType;
+import org.crustyclaw.api.sandbox.Sandboxes;
+import org.crustyclaw.api.sandbox.WorkspaceStatus;
 import org.crustyclaw.commands.format.Output;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -41,6 +44,7 @@ public final class DaemonCommands {
     private final Daemon daemon;
     private final PluginRegistry registry;
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
+    private volatile Sandboxes sandboxes;
 
     @Activate
     public DaemonCommands(BundleContext context, @Reference Daemon daemon, @Reference PluginRegistry registry) {
@@ -59,10 +63,27 @@ public final class DaemonCommands {
         channels.remove(channel);
     }
 
-    /** What {@code status} shows; also its JSON shape. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setSandboxes(Sandboxes service) {
+        this.sandboxes = service;
+    }
+
+    void unsetSandboxes(Sandboxes service) {
+        if (this.sandboxes == service) {
+            this.sandboxes = null;
+        }
+    }
+
+    /**
+     * What {@code status} shows; also its JSON shape.
+     *
+     * @param workspaces where sandbox runs get fresh workspaces; empty without a sandbox manager
+     * @param problems   conditions that make something fail until they pass, each a sentence
+     */
     public record Status(boolean running, long pid, Duration uptime, String version, String commit, String java,
             String stateDir, String config, Map<String, Integer> bundles, Map<String, List<String>> plugins,
-            List<ChannelRow> channels, int deployProblems) {}
+            List<ChannelRow> channels, int deployProblems, String workspaces, List<String> problems) {}
 
     public record ChannelRow(String name, boolean connected) {}
 
@@ -77,9 +98,13 @@ public final class DaemonCommands {
                     .add(c.label().isEmpty() ? c.name() : c.label())));
         }
         List<ChannelRow> channelRows = channels.stream().map(c -> new ChannelRow(c.name(), c.connected())).toList();
+        Sandboxes sandboxManager = sandboxes;
+        Optional<WorkspaceStatus> ws = Optional.ofNullable(sandboxManager).map(Sandboxes::workspaces);
+        List<String> problems = ws.flatMap(WorkspaceStatus::unavailableBecause).map(r -> List.of("sandbox: " + r))
+                .orElse(List.of());
         Status status = new Status(true, info.pid(), Duration.between(info.startedAt(), Instant.now()), info.version(),
                 info.commit(), info.javaVersion(), info.stateDir().toString(), info.configFile().toString(), bundleStates,
-                plugins, channelRows, registry.problems().size());
+                plugins, channelRows, registry.problems().size(), ws.map(w -> w.root().toString()).orElse(""), problems);
         if (json) {
             return Output.json(status);
         }
@@ -100,6 +125,10 @@ public final class DaemonCommands {
         }
         out.append("  channels: ").append(channelRows.isEmpty() ? "-" : channelRows.stream()
                 .map(c -> c.name() + (c.connected() ? " (connected)" : " (disconnected)")).toList()).append('\n');
+        if (!status.workspaces().isEmpty()) {
+            out.append("  workspaces: ").append(status.workspaces()).append('\n');
+        }
+        problems.forEach(p -> out.append("  problem:  ").append(p).append('\n'));
         if (status.deployProblems() > 0) {
             out.append("  deploy problems: ").append(status.deployProblems()).append(" (see 'crustyclaw plugins list')\n");
         }

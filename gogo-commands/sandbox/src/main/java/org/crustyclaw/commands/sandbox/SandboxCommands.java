@@ -22,6 +22,7 @@ import org.crustyclaw.api.sandbox.RunRequest;
 import org.crustyclaw.api.sandbox.SandboxException;
 import org.crustyclaw.api.sandbox.Sandboxes;
 import org.crustyclaw.api.sandbox.TrustTier;
+import org.crustyclaw.api.sandbox.WorkspaceStatus;
 import org.crustyclaw.commands.format.Arguments;
 import org.crustyclaw.commands.format.Output;
 import org.osgi.service.component.annotations.Activate;
@@ -44,10 +45,26 @@ public final class SandboxCommands {
         this.sandboxes = sandboxes;
     }
 
-    @Descriptor("lists the sandbox backends, their isolation level and whether they can run here")
+    @Descriptor("lists the sandbox backends, their isolation level and whether they can run here, and where fresh"
+            + " workspaces are made")
     public void list(@Descriptor("print JSON") @Parameter(names = "--json", absentValue = "false", presentValue = "true")
             boolean json) {
-        print(System.out, Output.render(sandboxes.backends().stream().map(SandboxViews.BackendRow::of).toList(), json));
+        list(json, System.out, System.err);
+    }
+
+    /**
+     * The backend table (its JSON stays an array of rows), then the workspace root; while runs
+     * cannot get a fresh workspace the reason follows, on stderr in {@code --json} mode.
+     */
+    void list(boolean json, PrintStream out, PrintStream err) {
+        print(out, Output.render(sandboxes.backends().stream().map(SandboxViews.BackendRow::of).toList(), json));
+        WorkspaceStatus ws = sandboxes.workspaces();
+        if (!json) {
+            print(out, "workspaces: " + ws.root() + ws.unavailableBecause().map(r -> " (unavailable: " + r + ")")
+                    .orElse(""));
+        } else {
+            ws.unavailableBecause().ifPresent(r -> print(err, "warning: fresh workspaces unavailable: " + r));
+        }
     }
 
     @Descriptor("shows the warm pools: size, idle, starting, in use, handed out, refills in the last minute, acquire p50/p99")

@@ -185,4 +185,31 @@ class SandboxCommandsTest {
             System.setOut(original);
         }
     }
+
+    @Test
+    void listNamesTheWorkspaceRootAndWhyRunsCannotGetOneWhileAnotherDaemonHoldsIt() throws Exception {
+        PrintStream stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
+        commands.list(false, stdout, stderr);
+        assertThat(out()).endsWith("workspaces: " + tmp.resolve("ws") + "\n");
+        SandboxManager second = new SandboxManager(Defaults.of(SandboxManager.Config.class,
+                Map.of("workspaceRoot", tmp.resolve("ws").toString())));
+        try {
+            out.reset();
+            new SandboxCommands(second).list(false, stdout, stderr);
+            assertThat(out()).contains("workspaces: " + tmp.resolve("ws") + " (unavailable: workspace root ")
+                    .contains("is in use by another CrustyClaw process");
+            out.reset();
+            new SandboxCommands(second).list(true, stdout, stderr);
+            assertThat(out()).doesNotContain("in use");
+            assertThat(err()).startsWith("warning: fresh workspaces unavailable: workspace root " + tmp.resolve("ws"));
+            manager.deactivate();
+            err.reset();
+            out.reset();
+            new SandboxCommands(second).list(true, stdout, stderr);
+            assertThat(err()).as("the root is claimed once the first manager let go").isEmpty();
+        } finally {
+            second.deactivate();
+        }
+    }
 }
