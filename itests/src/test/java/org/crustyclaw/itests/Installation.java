@@ -201,8 +201,13 @@ final class Installation implements AutoCloseable {
     @Override
     public void close() {
         pid().ifPresent(daemons::add);
+        Optional<Path> workspaces = Optional.empty();
         if (daemons.stream().anyMatch(Installation::alive)) {
             try {
+                // the default workspace root is outside the state directory, under java.io.tmpdir
+                workspaces = Optional.of(run("status", "--json").json().path("workspaces").asText())
+                        .filter(w -> Path.of(w).getFileName().toString().startsWith("crustyclaw-workspaces-"))
+                        .map(Path::of);
                 run("stop");
             } catch (AssertionError e) {
                 // fall through to the kill below
@@ -218,7 +223,12 @@ final class Installation implements AutoCloseable {
                 }
             });
         }
-        try (Stream<Path> walk = Files.walk(root)) {
+        workspaces.ifPresent(Installation::deleteTree); // unmounted by the daemon as it stopped
+        deleteTree(root);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // a temp directory left behind is harmless

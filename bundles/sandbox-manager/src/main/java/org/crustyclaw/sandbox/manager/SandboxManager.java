@@ -1,6 +1,10 @@
 package org.crustyclaw.sandbox.manager;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.time.Instant;
@@ -85,9 +89,9 @@ public final class SandboxManager implements Sandboxes {
         @AttributeDefinition(description = "Scratch space of pooled sandboxes (e.g. 512m).")
         String poolDisk() default "512m";
 
-        @AttributeDefinition(description = "Where fresh workspaces are made; empty: <state>/workspaces (the daemon's"
-                + " state directory), so daemons with their own state directories never share one. One daemon"
-                + " owns a root at a time; another waits for it and claims it when it is freed.")
+        @AttributeDefinition(description = "Where fresh workspaces are made; empty: <java.io.tmpdir>/crustyclaw-workspaces-<id>,"
+                + " one per state directory, so daemons with their own state directories never share one. One daemon"
+                + " owns a root at a time; another one's runs fail until it is freed, then it claims it.")
         String workspaceRoot() default "";
 
         @AttributeDefinition(description = "A directory copied into every fresh workspace (source tree, caches); empty: none.")
@@ -148,10 +152,34 @@ public final class SandboxManager implements Sandboxes {
         pool.start();
     }
 
-    /** {@code <state>/workspaces}; a process without a state directory shares the temporary one. */
+    /**
+     * {@code <java.io.tmpdir>/crustyclaw-workspaces-<digest of the state directory>}: one root per
+     * state directory, so two daemons never share one. Not inside the state directory: that one is
+     * private to the daemon's user (it holds the keys), and the sandbox user must reach its
+     * workspace's path to have it mounted. Without a state directory: the shared temporary one.
+     */
     static Path defaultRoot(Optional<Path> stateDir) {
-        return stateDir.map(d -> d.resolve("workspaces"))
-                .orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"), "crustyclaw-workspaces"));
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        return stateDir.map(d -> tmp.resolve("crustyclaw-workspaces-" + digest(real(d))))
+                .orElseGet(() -> tmp.resolve("crustyclaw-workspaces"));
+    }
+
+    /** The state directory as the file system knows it, so a symbolic link to it names the same root. */
+    private static Path real(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            return dir.toAbsolutePath().normalize();
+        }
+    }
+
+    private static String digest(Path dir) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(dir.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     @Deactivate

@@ -99,8 +99,19 @@ public final class Workspaces implements AutoCloseable {
         this.gid = gid;
         this.kept = kept;
         Files.createDirectories(root);
+        int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        if (Files.isSymbolicLink(root) || !Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("workspace root " + root + " is a symbolic link or not a directory; expected a"
+                    + " directory of this daemon's user");
+        }
+        int owner = (Integer) Files.getAttribute(root, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (owner != me) {
+            // under a shared temporary directory another user could have made it first
+            throw new IOException("workspace root " + root + " belongs to uid " + owner + ", not to this daemon's uid "
+                    + me + "; refusing to make workspaces in it (set [sandbox.manager] workspace_root)");
+        }
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
-        this.chown = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
+        this.chown = me == 0;
         this.mkfs = locate("mkfs.ext4");
         this.mountTool = locate("mount");
         this.umount = locate("umount");

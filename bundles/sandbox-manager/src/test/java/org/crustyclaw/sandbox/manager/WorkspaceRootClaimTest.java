@@ -2,6 +2,7 @@ package org.crustyclaw.sandbox.manager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,10 +40,34 @@ class WorkspaceRootClaimTest {
     }
 
     @Test
-    void theDefaultRootIsInTheStateDirectory() {
-        assertThat(SandboxManager.defaultRoot(Optional.of(Path.of("/srv/claw-a")))).isEqualTo(Path.of("/srv/claw-a/workspaces"));
-        assertThat(SandboxManager.defaultRoot(Optional.of(Path.of("/srv/claw-b"))))
-                .isNotEqualTo(SandboxManager.defaultRoot(Optional.of(Path.of("/srv/claw-a"))));
+    void theDefaultRootIsOnePerStateDirectoryAndAStateDirectoryKeepsItsOwn() throws IOException {
+        Path a = Files.createDirectories(tmp.resolve("claw-a"));
+        Path b = Files.createDirectories(tmp.resolve("claw-b"));
+        Path tmpdir = Path.of(System.getProperty("java.io.tmpdir"));
+        Path rootA = SandboxManager.defaultRoot(Optional.of(a));
+        assertThat(rootA.getParent()).isEqualTo(tmpdir);
+        assertThat(rootA.getFileName().toString()).matches("crustyclaw-workspaces-[0-9a-f]{16}");
+        assertThat(SandboxManager.defaultRoot(Optional.of(b))).isNotEqualTo(rootA);
+        assertThat(SandboxManager.defaultRoot(Optional.of(a))).as("the next start finds its workspaces").isEqualTo(rootA);
+        Path link = Files.createSymbolicLink(tmp.resolve("link-to-a"), a);
+        assertThat(SandboxManager.defaultRoot(Optional.of(link))).isEqualTo(rootA);
+    }
+
+    @Test
+    void aRootThatIsASymbolicLinkIsRefused() throws IOException {
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.createSymbolicLink(tmp.resolve("ws"), elsewhere);
+        assertThatThrownBy(() -> open(4, () -> {})).isInstanceOf(IOException.class)
+                .hasMessageContaining("workspace root " + tmp.resolve("ws") + " is a symbolic link");
+    }
+
+    @Test
+    void aRootOfAnotherUserIsRefused() throws IOException {
+        assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0, "needs root to chown");
+        Path theirs = Files.createDirectories(tmp.resolve("ws"));
+        Files.setAttribute(theirs, "unix:uid", 1234);
+        assertThatThrownBy(() -> open(4, () -> {})).isInstanceOf(IOException.class)
+                .hasMessageContaining("belongs to uid 1234, not to this daemon's uid 0");
     }
 
     @Test
