@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Size and nesting limits, and input that is not valid Unicode. */
 class TomlLimitsTest {
@@ -142,12 +143,12 @@ class TomlLimitsTest {
         assertError(TomlErrorsTest.error("a = [\r1]"), 1, 6, "expected a line feed after carriage return, found '1'");
     }
 
+    /** A parser quadratic in the input would not finish: the timeout only guards against that hang (speed: bench/security LargeInputBench). */
     @Test
-    void largeValidDocumentsParseQuickly() throws TomlException {
+    @Timeout(120)
+    void largeValidDocumentsParseWhole() throws TomlException {
         String array = "a = [" + "1, ".repeat(1_000_000) + "]";
-        long start = System.nanoTime();
         TomlTable t = Toml.parse(array, "t");
         assertThat(((TomlArray) t.get("a").orElseThrow()).size()).isEqualTo(1_000_000);
-        assertThat(System.nanoTime() - start).isLessThan(10_000_000_000L);
     }
 }

@@ -43,6 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The real dockerd with runc and with runsc: what a skill inside can and cannot do. */
 class DockerBackendTest {
 
+    /** Only guards against a hang: the runs here end by themselves, by their limits or by the test. */
+    private static final long HANG_GUARD_SECONDS = 120;
     private static DockerEngine engine;
     private static RuncBackend runc;
     private static RunscBackend runsc;
@@ -118,22 +120,32 @@ class DockerBackendTest {
     @ParameterizedTest
     @ValueSource(strings = {"docker-runc", "docker-runsc"})
     void streamsEachLineWhileTheCommandRuns(String backend) throws Exception {
-        List<Long> arrivals = Collections.synchronizedList(new ArrayList<>());
+        // the command goes on only once the test has seen 'one' and answered with a file in the
+        // workspace: lines handed over at the end would leave it waiting until its time limit
         List<OutputLine> lines = Collections.synchronizedList(new ArrayList<>());
-        long start = System.nanoTime();
         ExecResult result = backend(backend).run(new SandboxSpec(List.of("sh", "-c",
-                "echo one; echo oops >&2; sleep 1; printf two"), workspace, Map.of(), LIMITS, "base"), l -> {
+                "echo one; echo oops >&2; while [ ! -e seen-one ]; do sleep 0.05; done; printf two"), workspace, Map.of(),
+                LIMITS, "base"), l -> {
                     lines.add(l);
-                    arrivals.add(System.nanoTime());
+                    if (l.text().equals("one")) {
+                        answer(workspace.resolve("seen-one"));
+                    }
                 });
-        long end = System.nanoTime();
+        assertThat(result.ending()).as("TIMED_OUT: 'one' reached the test only after the command ended; %s", lines)
+                .isEqualTo(ExecResult.Ending.EXITED);
         assertThat(result.succeeded()).isTrue();
-        assertThat(lines).contains(new OutputLine(OutputLine.Stream.STDOUT, "one"),
-                new OutputLine(OutputLine.Stream.STDERR, "oops"), new OutputLine(OutputLine.Stream.STDOUT, "two"));
-        long one = arrivals.get(lines.indexOf(new OutputLine(OutputLine.Stream.STDOUT, "one")));
-        assertThat(end - one).as("'one' arrived before the command slept")
-                .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(700));
-        assertThat(start).isPositive();
+        assertThat(lines).containsSubsequence(new OutputLine(OutputLine.Stream.STDOUT, "one"),
+                new OutputLine(OutputLine.Stream.STDOUT, "two"));
+        assertThat(lines).contains(new OutputLine(OutputLine.Stream.STDERR, "oops"));
+    }
+
+    /** Makes the file a command in the sandbox waits for. */
+    static void answer(Path file) {
+        try {
+            Files.writeString(file, "");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @ParameterizedTest
@@ -166,7 +178,8 @@ class DockerBackendTest {
                 "i=0; while [ $i -lt 400 ]; do sleep 30 & i=$((i+1)); done; echo all-started");
         assertThat(run.out()).doesNotContain("all-started");
         assertThat(run.result().succeeded()).isFalse();
-        assertThat(run.result().elapsed()).isLessThan(Duration.ofSeconds(20));
+        assertThat(run.result().ending()).as("the run ends when its shell gives up, not at its time limit"
+                + " with the sleeps held").isNotEqualTo(ExecResult.Ending.TIMED_OUT);
     }
 
     @ParameterizedTest
@@ -174,7 +187,6 @@ class DockerBackendTest {
     void timeoutKillsTheWholeTree(String backend) throws Exception {
         Run run = run(backend, LIMITS.withTimeout(Duration.ofSeconds(2)), "sleep 61.25 & sleep 61.25 & wait");
         assertThat(run.result().ending()).isEqualTo(ExecResult.Ending.TIMED_OUT);
-        assertThat(run.result().elapsed()).isLessThan(Duration.ofSeconds(8));
         assertThat(ProcessHandle.allProcesses().filter(h -> h.info().arguments()
                 .map(a -> String.join(" ", a).contains("61.25")).orElse(false)).count()).isZero();
         assertThat(engine.client().listContainersCmd().withShowAll(true)
@@ -193,10 +205,8 @@ class DockerBackendTest {
     @ParameterizedTest
     @ValueSource(strings = {"docker-runc", "docker-runsc"})
     void cancellingKillsWhatIgnoresSigterm(String backend) throws Exception {
-        long start = System.nanoTime();
         Cancelled run = cancelAfterReady(backend, "trap '' TERM; echo ready; while true; do sleep 0.1; done");
         assertThat(run.result().ending()).isEqualTo(ExecResult.Ending.CANCELLED);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
         assertThat(engine.client().listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of("org.crustyclaw.sandbox", backend)).exec()).isEmpty();
     }
@@ -222,9 +232,9 @@ class DockerBackendTest {
             }
         });
         runner.start();
-        assertThat(ready.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(ready.await(HANG_GUARD_SECONDS, TimeUnit.SECONDS)).as("the command started").isTrue();
         runner.interrupt();
-        return new Cancelled(result.get(20, TimeUnit.SECONDS), List.copyOf(lines));
+        return new Cancelled(result.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS), List.copyOf(lines));
     }
 
     @ParameterizedTest
@@ -286,7 +296,7 @@ class DockerBackendTest {
                     + " && echo CONNECTED; echo hi | nc -w 2 172.17.0.1 " + server.getLocalPort() + " && echo CONNECTED;"
                     + " tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | sed 's/^/IF=/'");
             assertThat(run.out()).doesNotContain("CONNECTED");
-            assertThat(run.out().lines().filter(l -> l.startsWith("IF=")).filter(l -> !l.equals("IF=lo"))).isEmpty();
+            assertThat(run.out().lines().filter(l -> l.startsWith("IF="))).as(run.out()).containsExactly("IF=lo");
             assertThat(accepted).hasValue(0);
         }
     }

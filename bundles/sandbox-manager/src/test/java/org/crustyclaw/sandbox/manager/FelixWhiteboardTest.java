@@ -35,6 +35,7 @@ import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.service.component.ComponentConstants;
 import org.osgi.util.function.Function;
 import org.osgi.util.promise.Promise;
+import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * A real Felix with SCR and the three sandbox bundles as built: the docker bundle (with
@@ -101,25 +102,19 @@ class FelixWhiteboardTest {
     }
 
     private static Sandboxes awaitService(BundleContext context) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            var ref = context.getServiceReference(Sandboxes.class);
-            if (ref != null) {
-                return context.getService(ref);
-            }
-            Thread.sleep(25);
+        ServiceTracker<Sandboxes, Sandboxes> tracker = new ServiceTracker<>(context, Sandboxes.class, null);
+        tracker.open();
+        Sandboxes found = tracker.waitForService(Await.HANG_GUARD.toMillis());
+        if (found == null) {
+            throw new AssertionError("no Sandboxes service registered within " + Await.HANG_GUARD);
         }
-        throw new AssertionError("no Sandboxes service registered");
+        return found; // the tracker stays open: it holds the service for the test
     }
 
     private static void awaitBackends(Sandboxes sandboxes, List<String> names) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            if (sandboxes.backends().stream().map(BackendStatus::name).sorted().toList()
-                    .equals(names.stream().sorted().toList())) {
-                return;
-            }
-            Thread.sleep(25);
-        }
-        throw new AssertionError("backends never became " + names + ": " + sandboxes.backends());
+        List<String> expected = names.stream().sorted().toList();
+        Await.until("the backends become " + expected,
+                () -> sandboxes.backends().stream().map(BackendStatus::name).sorted().toList(), expected::equals);
     }
 
     /** The jar (or exploded bundle directory) a class was loaded from. */

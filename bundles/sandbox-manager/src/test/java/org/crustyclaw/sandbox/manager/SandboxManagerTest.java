@@ -184,8 +184,9 @@ class SandboxManagerTest {
         assertThat(bwrap.ran).isEmpty();
     }
 
+    /** The manager's side of the whiteboard; FelixWhiteboardTest stops and starts a real backend bundle. */
     @Test
-    void backendsComeAndGoWithTheirBundles() throws Exception {
+    void aRemovedBackendIsNoLongerChosenAndAnAddedOneIs() throws Exception {
         manager.removeBackend(bwrap);
         RunOutcome gone = run(TrustTier.INTERNAL);
         assertThat(((Refusal) gone).reason()).contains("no available sandbox backend at level L2");

@@ -55,14 +55,7 @@ class WarmPoolTest {
     }
 
     private PoolStats awaitIdle(int idle) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
-            PoolStats stats = manager.pools().get(0);
-            if (stats.idle() >= idle) {
-                return stats;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("pool never reached " + idle + " idle: " + manager.pools());
+        return Await.until("the pool reaches " + idle + " idle", () -> manager.pools().get(0), s -> s.idle() >= idle);
     }
 
     @Test
@@ -115,7 +108,9 @@ class WarmPoolTest {
         manager.removeBackend(bwrap);
         PoolStats stats = manager.pools().get(0);
         assertThat(stats.idle()).isZero();
-        Thread.sleep(300);
-        assertThat(manager.pools().get(0).lastError()).contains("no available sandbox backend");
+        String error = Await.until("the refill executor records why it cannot refill",
+                () -> manager.pools().get(0).lastError(), e -> !e.isEmpty());
+        assertThat(error).contains("no available sandbox backend");
+        assertThat(manager.pools().get(0).idle()).as("nothing refilled without a backend").isZero();
     }
 }

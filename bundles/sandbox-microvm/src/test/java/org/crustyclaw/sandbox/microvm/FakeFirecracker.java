@@ -78,8 +78,14 @@ public final class FakeFirecracker {
 
     /** Serves the API until the process ends; each accepted connection is also handed to {@code accepted}. */
     void serve(Path socket, Consumer<SocketChannel> accepted) throws IOException {
+        serve(socket, () -> {}, accepted);
+    }
+
+    /** @param listening runs once the socket is bound, so a client may connect */
+    void serve(Path socket, Runnable listening, Consumer<SocketChannel> accepted) throws IOException {
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
+            listening.run();
             while (true) {
                 SocketChannel connection = server.accept();
                 accepted.accept(connection);

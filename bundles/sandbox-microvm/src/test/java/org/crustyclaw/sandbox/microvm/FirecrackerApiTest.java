@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import org.crustyclaw.api.sandbox.SandboxException;
 import org.junit.jupiter.api.AfterEach;
@@ -37,18 +39,17 @@ class FirecrackerApiTest {
         socket = temp.resolve("api.sock");
         log = temp.resolve("requests.log");
         FakeFirecracker fake = new FakeFirecracker(log, temp, "test-vm");
+        CompletableFuture<Void> listening = new CompletableFuture<>();
         server = new Thread(() -> {
             try {
-                fake.serve(socket, connections::add);
+                fake.serve(socket, () -> listening.complete(null), connections::add);
             } catch (java.io.IOException e) {
-                // closed at the end of the test
+                listening.completeExceptionally(e); // a failed bind fails the test; after it, closed at the end
             }
         });
         server.setDaemon(true);
         server.start();
-        while (!Files.exists(socket)) {
-            Thread.sleep(5);
-        }
+        listening.get(60, TimeUnit.SECONDS);
         api = new FirecrackerApi(socket, Duration.ofSeconds(5));
     }
 

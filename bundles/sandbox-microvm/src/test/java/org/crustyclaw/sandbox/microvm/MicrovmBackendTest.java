@@ -25,9 +25,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Boots real QEMU microVMs under TCG with the assets of scripts/setup-sandbox-host.sh. */
+/**
+ * Boots real QEMU microVMs under TCG with the assets of scripts/setup-sandbox-host.sh. Each test
+ * waits for its event; the timeout only guards against a hang (a VM that never ends).
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class MicrovmBackendTest {
 
     private static final ResourceLimits LIMITS = ResourceLimits.DEFAULT.withTimeout(Duration.ofSeconds(30));
@@ -79,6 +84,12 @@ class MicrovmBackendTest {
                 limits, "base"), lines::add);
     }
 
+    /** The QEMU processes this JVM started, by pid. */
+    private static List<Long> qemuProcesses() {
+        return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().orElse("").contains("qemu")).map(ProcessHandle::pid).toList();
+    }
+
     private List<String> stdout() {
         return lines.stream().filter(l -> l.stream() == OutputLine.Stream.STDOUT).map(OutputLine::text).toList();
     }
@@ -119,12 +130,10 @@ class MicrovmBackendTest {
 
     @Test
     void theTimeoutKillsTheCommandAndReportsTimedOut() throws Exception {
-        long started = System.nanoTime();
         ExecResult result = sh("echo started; sleep 600", ResourceLimits.DEFAULT.withTimeout(Duration.ofSeconds(2)));
 
         assertThat(result.ending()).isEqualTo(ExecResult.Ending.TIMED_OUT);
         assertThat(stdout()).contains("started");
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
     }
 
     @Test
@@ -144,15 +153,13 @@ class MicrovmBackendTest {
             }
         });
         caller.start();
-        assertThat(running.await(90, TimeUnit.SECONDS)).as("the command started").isTrue();
-        long interrupted = System.nanoTime();
+        assertThat(running.await(Await.HANG_GUARD.toSeconds(), TimeUnit.SECONDS)).as("the command started").isTrue();
         caller.interrupt();
-        caller.join(30_000);
+        caller.join(Await.HANG_GUARD.toMillis()); // the run's own limit is 5 minutes: ending before it is the cancel
 
-        assertThat(caller.isAlive()).isFalse();
+        assertThat(caller.isAlive()).as("the run ended after the interrupt").isFalse();
         assertThat(outcome.get()).isInstanceOfSatisfying(ExecResult.class,
                 r -> assertThat(r.ending()).isEqualTo(ExecResult.Ending.CANCELLED));
-        assertThat(Duration.ofNanos(System.nanoTime() - interrupted)).isLessThan(Duration.ofSeconds(15));
     }
 
     @Test
@@ -195,8 +202,6 @@ class MicrovmBackendTest {
 
         assertThat(result.ending()).as("%s %s", result, lines).isEqualTo(ExecResult.Ending.OUT_OF_MEMORY);
         assertThat(stdout()).contains("hog").doesNotContain("survived");
-        assertThat(result.elapsed()).as("ended by the OOM kill, not by the timeout")
-                .isLessThan(Duration.ofSeconds(30));
     }
 
     @Test
@@ -205,17 +210,12 @@ class MicrovmBackendTest {
         MicrovmBackend pooled = new MicrovmBackend(
                 Settings.defaults().withAccel("tcg").withBootTimeout(Duration.ofSeconds(60)).withPool(1, root));
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (pooled.poolStats().idle() < 1 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertThat(pooled.poolStats().idle()).as("a VM booted into the pool").isEqualTo(1);
+            Await.until("a VM booted into the pool", pooled::poolStats, s -> s.idle() == 1);
+            List<Long> bootedBefore = qemuProcesses();
+            assertThat(bootedBefore).as("the idle VM's QEMU").hasSize(1);
 
-            long started = System.nanoTime();
             Path ws;
             try (PreparedSandbox vm = pooled.acquire(LIMITS)) {
-                double acquireMillis = (System.nanoTime() - started) / 1e6;
-                assertThat(acquireMillis).as("acquire from a warm pool skips the boot").isLessThan(1000);
                 ws = vm.workspace();
                 assertThat(ws).startsWith(root);
                 ExecResult result = vm.exec(List.of("/bin/sh", "-c", "echo pooled > out.txt; echo done"), Map.of(),
@@ -226,6 +226,9 @@ class MicrovmBackendTest {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> vm.exec(List.of("true"), Map.of(), l -> {}))
                         .isInstanceOf(IllegalStateException.class).hasMessageContaining("never reused");
             }
+            // a used VM is destroyed: the one that goes is the VM booted before acquire, so acquire skipped the boot
+            Await.until("the handed-out VM (QEMU pid " + bootedBefore.get(0) + ") is destroyed after its command",
+                    () -> ProcessHandle.of(bootedBefore.get(0)).map(ProcessHandle::isAlive).orElse(false), alive -> !alive);
             PoolStats stats = pooled.poolStats();
             assertThat(stats.backend()).isEqualTo("qemu-microvm");
             assertThat(stats.handedOut()).isEqualTo(1);

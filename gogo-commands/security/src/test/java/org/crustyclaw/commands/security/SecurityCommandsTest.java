@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.crustyclaw.api.review.ApprovalRequest;
 import org.crustyclaw.security.approval.SqliteApprovals;
@@ -118,7 +120,16 @@ class SecurityCommandsTest {
     @Test
     void auditTailFollowStreamsNewEventsUntilInterrupted() throws Exception {
         AuditCommands commands = new AuditCommands(audit);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CountDownLatch printed = new CountDownLatch(1);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream() {
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                super.write(b, off, len);
+                if (toString(StandardCharsets.UTF_8).contains("new.jar")) {
+                    printed.countDown();
+                }
+            }
+        };
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         var last = audit.tail(1); // read before the new event is appended, or the follower might start after it
         Thread follower = new Thread(() -> {
@@ -130,10 +141,8 @@ class SecurityCommandsTest {
         });
         follower.start();
         audit.append("plugin.install", "deploy", Map.of("file", "new.jar"));
-        long deadline = System.currentTimeMillis() + 5000;
-        while (!bytes.toString(StandardCharsets.UTF_8).contains("new.jar") && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
+        assertThat(printed.await(60, TimeUnit.SECONDS)).as("the follower printed the new event: %s",
+                bytes.toString(StandardCharsets.UTF_8)).isTrue();
         follower.interrupt();
         follower.join(2000);
         assertThat(follower.isAlive()).isFalse();
