@@ -181,12 +181,17 @@ final class Installation implements AutoCloseable {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    /** Polls until the value satisfies the condition or the timeout passes; returns the last value. */
+    /**
+     * Polls until the value satisfies the condition or the timeout passes; returns the last value,
+     * which the caller asserts (so a failure shows what was seen). The timeout only guards against
+     * a hang: the daemon is another process, and its files and verbs raise no event here.
+     */
     static <T> T await(Duration timeout, Supplier<T> value, Predicate<T> condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         T last = value.get();
         while (!condition.test(last) && System.nanoTime() < deadline) {
             try {
+                // test-rules: sleep allowed: the poll interval of the itests' one waiting helper
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -76,7 +76,9 @@ class ReloadTest {
 
         Files.writeString(config, Files.readString(config).replace("[daemon]", "[daemon\n"));
         dist.signal("HUP", pid);
-        Installation.await(Duration.ofSeconds(5), dist::logText, l -> l.split("rejected", -1).length > 2);
+        String again = Installation.await(Duration.ofSeconds(60), dist::logText, l -> l.split("rejected", -1).length > 2);
+        assertThat(again.split("rejected", -1)).as("the second reload is rejected too:%n%s", again).hasSizeGreaterThan(2);
+        assertThat(again.substring(again.lastIndexOf("rejected"))).as(again).contains(config + ":");
         assertThat(shown()).as("a syntax error changes nothing either").isEqualTo(before);
     }
 }

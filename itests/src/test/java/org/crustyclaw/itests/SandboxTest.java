@@ -75,9 +75,13 @@ class SandboxTest {
 
     @Test
     void theTierPicksTheLevelAndTheHostIsNotVisible() {
-        var result = dist.run("sandbox", "run", "--tier", "internal", "--", "sh", "-c", "cat /etc/shadow; ls /proc | wc -l");
+        var result = dist.run("sandbox", "run", "--tier", "internal", "--", "sh", "-c",
+                "cat /etc/shadow; echo pids=$(ls /proc | grep -c '^[0-9]')");
         assertThat(result.err()).as(result.toString()).contains("level: L2");
         assertThat(result.all()).doesNotContain("root:");
+        // the host runs hundreds of processes; the sandbox sees its own few
+        int pids = Integer.parseInt(result.out().replaceAll("(?s).*pids=(\\d+).*", "$1"));
+        assertThat(pids).as(result.toString()).isBetween(1, 9);
     }
 
     @Test
@@ -110,8 +114,28 @@ class SandboxTest {
 
     @Test
     void runsAreAudited() {
-        dist.run("sandbox", "run", "--backend", "bwrap", "--", "true");
-        var tail = dist.run("audit", "tail", "-n", "50");
-        assertThat(tail.out()).as(tail.toString()).contains("sandbox.exec", "phase=start", "phase=end");
+        String marker = "audited-" + java.util.UUID.randomUUID();
+        var run = dist.run("sandbox", "run", "--backend", "bwrap", "--", "echo", marker);
+        assertThat(run.exit()).as(run.toString()).isZero();
+        var tail = dist.run("audit", "tail", "-n", "50", "--json");
+        assertThat(tail.exit()).as(tail.toString()).isZero();
+        long start = -1;
+        JsonNode end = null;
+        for (JsonNode e : tail.json()) {
+            JsonNode payload = e.path("payload");
+            if (!e.path("type").asText().equals("sandbox.exec")) {
+                continue;
+            }
+            if (payload.path("phase").asText().equals("start") && payload.path("command").asText().equals("echo " + marker)) {
+                start = e.path("seq").asLong();
+            } else if (start >= 0 && end == null && payload.path("phase").asText().equals("end")) {
+                end = e;
+            }
+        }
+        assertThat(start).as("this run's start event (its command names the marker): %s", tail).isNotNegative();
+        assertThat(end).as("an end event after this run's start: %s", tail).isNotNull();
+        assertThat(end.path("payload").path("backend").asText()).isEqualTo("bwrap");
+        assertThat(end.path("payload").path("ending").asText()).isEqualTo("EXITED");
+        assertThat(end.path("payload").path("exitCode").asText()).isEqualTo("0");
     }
 }
