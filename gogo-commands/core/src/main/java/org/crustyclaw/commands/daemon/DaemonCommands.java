@@ -87,7 +87,7 @@ public final class DaemonCommands {
 
     public record ChannelRow(String name, boolean connected) {}
 
-    @Descriptor("shows whether the daemon runs, its pid, uptime, version, bundles, plugins and channels")
+    @Descriptor("shows whether the daemon runs, its pid, uptime, version, bundles, plugins, channels, workspace root and problems")
     public String status(@Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json) {
         DaemonInfo info = daemon.info();
         Map<String, Integer> bundleStates = new TreeMap<>();
