@@ -237,6 +237,18 @@ final class Commands {
     /** Runs a Gogo command in the daemon, or offline for config and policy verbs. */
     int forward(List<String> command, boolean configGiven) throws IOException {
         String scope = command.get(0).substring(0, command.get(0).indexOf(':'));
+        if (configGiven && scope.equals("policy")) {
+            // A policy verb given a file answers for that file or not at all: a framework booted on a
+            // file that does not load holds the deny-all policy, and a CI job would pass its deny cases.
+            List<ConfigProblem> problems = Preflight.check(layout);
+            if (!problems.isEmpty()) {
+                err.println("configuration " + layout.config() + " does not load:");
+                problems.forEach(p -> err.println("  " + p));
+                return Main.FAILED;
+            }
+            command = new ArrayList<>(command);
+            command.addAll(1, List.of("--config", layout.config().toString()));
+        }
         Optional<AdminClient> client = AdminClient.connect(layout.socket());
         if (client.isPresent() && configGiven && OFFLINE_SCOPES.contains(scope) && !daemonUses(layout.config())) {
             client.get().close();
