@@ -8,29 +8,36 @@ final class Help {
 
     private Help() {}
 
-    private static final Map<String, String> VERBS = Map.of(
+    private static final Map<String, String> VERBS = Map.ofEntries(Map.entry("run", """
+                    usage: crustyclaw run SKILL --input TEXT|@FILE [--workspace DIR] [--follow] [--json]
+                    Runs a skill as a durable task in the daemon. Without --follow prints the task id;
+                    with --follow streams the model's text as it arrives, each tool call and its result,
+                    refusals and approvals (answer them with 'crustyclaw review approve ID'), and ends
+                    with the outcome: exit 0 when the task succeeded, 1 otherwise. Ctrl-C stops following,
+                    not the task. --workspace works in an existing directory (a checkout) instead of a
+                    fresh one. When the skill's model provider is not reachable, says which providers
+                    were tried and how to configure one, and exits 1.
+                    See also: crustyclaw tasks list|show|logs [-f]|cancel|resume, crustyclaw skills
+                    list|show|validate.
+                    """), Map.entry(
             "start", """
                     usage: crustyclaw start [--foreground] [--config FILE]
                     Starts the daemon: Felix with the bundles of bundle/, the admin socket in the state
                     directory, and the watcher on deploy/. Returns once the daemon answers; --foreground
                     keeps it in this terminal (logs to stderr too). Refuses to start a second daemon on
                     the same state directory. The configuration is checked first; a broken file stops here.
-                    """,
-            "stop", """
+                    """), Map.entry("stop", """
                     usage: crustyclaw stop
                     Asks the daemon to drain and exit (SIGTERM does the same) and waits up to
                     [daemon] shutdown_timeout_seconds. Exit 1 if it did not stop in time.
-                    """,
-            "status", """
+                    """), Map.entry("status", """
                     usage: crustyclaw status [--json]
                     Running or not, pid, uptime, version, bundles by state, plugins by SPI type, channels.
                     Exit 0 when the daemon runs, 3 when it does not.
-                    """,
-            "version", """
+                    """), Map.entry("version", """
                     usage: crustyclaw version [--json]
                     Version, git commit, build time and the Java running the CLI.
-                    """,
-            "config", """
+                    """), Map.entry("config", """
                     usage: crustyclaw config show [--json]
                            crustyclaw config validate [FILE]
                            crustyclaw config reload
@@ -45,8 +52,7 @@ final class Help {
                     reference: every section and key the installed bundles accept, as Markdown.
                     path: the configuration file in use.
                     Global option --config FILE picks another configuration file.
-                    """,
-            "plugins", """
+                    """), Map.entry("plugins", """
                     usage: crustyclaw plugins list [--json] [--all]
                            crustyclaw plugins install FILE
                            crustyclaw plugins uninstall NAME
@@ -58,12 +64,11 @@ final class Help {
                     uninstall: removes the plugin with that symbolic name from deploy/.
                     stop, start: takes any bundle (also one of bundle/, e.g. org.crustyclaw.sandbox.docker)
                     out of service and back, without removing it.
-                    """,
-            "shell", """
+                    """), Map.entry("shell", """
                     usage: crustyclaw shell
                     An interactive Gogo shell in the running daemon: 'help' lists every command,
                     'exit' or Ctrl-D leaves. Commands read from stdin when it is not a terminal.
-                    """);
+                    """));
 
     /** The built-in areas and their sub-commands; plugins may add areas, which the daemon checks. */
     private static final Map<String, java.util.Set<String>> AREAS = Map.of(
@@ -73,7 +78,10 @@ final class Help {
             "audit", java.util.Set.of("tail", "verify", "export"),
             "review", java.util.Set.of("list", "show", "approve", "reject"),
             "secrets", java.util.Set.of("set", "list", "rm"),
-            "sandbox", java.util.Set.of("list", "run", "pool"));
+            "sandbox", java.util.Set.of("list", "run", "pool"),
+            "tasks", java.util.Set.of("list", "show", "logs", "cancel", "resume"),
+            "skills", java.util.Set.of("list", "show", "validate"),
+            "agent", java.util.Set.of("run"));
 
     /**
      * Refuses verbs that are certainly wrong before any daemon is asked, so they are usage
@@ -114,6 +122,11 @@ final class Help {
                 Configuration and plugins:
                   config show|validate|reload|reference|path   the configuration file
                   plugins list|install|uninstall|stop|start   plugin bundles, grouped by SPI type
+
+                Agent:
+                  run SKILL --input TEXT|@FILE [--follow]   run a skill as a durable task
+                  tasks list|show|logs [-f]|cancel|resume    the tasks and their events
+                  skills list|show|validate                  directory and bundle skills
 
                 Any other 'crustyclaw AREA VERB ARGS' runs the Gogo command AREA:VERB in the daemon, e.g.
                   sandbox list, sandbox run, policy check, review approve, audit tail, secrets set.
