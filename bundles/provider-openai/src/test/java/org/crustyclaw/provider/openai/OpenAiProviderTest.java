@@ -245,7 +245,7 @@ class OpenAiProviderTest {
         serve(new Turn("", new Reply.Text("done")));
         ToolUse use = new ToolUse("call_1", "read_file", "{\"path\":\"a\"}");
         ToolDescriptor tool = new ToolDescriptor("read_file", "Reads a file.",
-                "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"}}}", TrustTier.TRUSTED, List.of());
+                "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"}}}", TrustTier.TRUSTED, List.of(), org.crustyclaw.api.tool.SideEffects.NONE);
         ChatRequest request = new ChatRequest("gpt-test", List.of(ChatMessage.user("read a"),
                 ChatMessage.assistant("", List.of(use)), ChatMessage.toolResult("call_1", "contents")), List.of(tool), 100);
         provider.chat(request, new Events());
