@@ -15,6 +15,9 @@ import org.crustyclaw.api.tool.ToolDescriptor;
 public record ChatRequest(String model, List<ChatMessage> messages, List<ToolDescriptor> tools, int maxTokens) {
 
     public ChatRequest {
+        if (model == null || model.isBlank()) {
+            throw new IllegalArgumentException("chat request model is blank: '" + model + "'");
+        }
         messages = List.copyOf(messages);
         tools = List.copyOf(tools);
         if (messages.isEmpty()) {

@@ -14,9 +14,13 @@ public interface ToolAdapter {
     ToolDescriptor descriptor();
 
     /**
-     * Carries out one call.
+     * Carries out one call. Its arguments come from a model: untrusted input that the tool
+     * checks against its schema, answering bad ones with an error result that names the
+     * argument and what was expected. The result is untrusted content for the agent loop.
      *
+     * @param call    the call, its arguments decoded from JSON
+     * @param context the task's workspace and sandbox; the only place the call may act on
      * @throws ToolException when the tool could not run at all (backend down, misconfigured)
      */
-    ToolResult call(ToolCall call) throws ToolException;
+    ToolResult call(ToolCall call, ToolContext context) throws ToolException;
 }

@@ -4,9 +4,11 @@ import java.util.List;
 import java.util.Locale;
 
 import org.crustyclaw.api.sandbox.TrustTier;
+import org.crustyclaw.api.tool.SideEffects;
 import org.crustyclaw.api.tool.ToolAdapter;
 import org.crustyclaw.api.tool.ToolCall;
 import org.crustyclaw.api.tool.ToolDescriptor;
+import org.crustyclaw.api.tool.ToolContext;
 import org.crustyclaw.api.tool.ToolName;
 import org.crustyclaw.api.tool.ToolResult;
 import org.osgi.service.component.annotations.Activate;
@@ -43,7 +45,7 @@ public final class EchoTool implements ToolAdapter {
     private static final ToolDescriptor DESCRIPTOR = new ToolDescriptor("echo",
             "Returns the given text unchanged. Useful to test that tools are wired.",
             "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}},\"required\":[\"text\"]}",
-            TrustTier.TRUSTED, List.of());
+            TrustTier.TRUSTED, List.of(), SideEffects.NONE);
 
     private volatile Config config;
 
@@ -63,7 +65,7 @@ public final class EchoTool implements ToolAdapter {
     }
 
     @Override
-    public ToolResult call(ToolCall call) {
+    public ToolResult call(ToolCall call, ToolContext context) {
         Object text = call.arguments().get("text");
         if (!(text instanceof String s)) {
             return ToolResult.failed("argument 'text' must be a string, got "
