@@ -279,14 +279,30 @@ final class Commands {
             }
         }
         if (!Help.builtIn(scope)) {
-            throw new Main.UsageException("unknown verb '" + scope + "': it is not built in, and no daemon runs whose"
-                    + " plugins might provide it; see 'crustyclaw --help'");
+            throw new Main.UsageException(Help.unknownArea(scope) + "; no daemon runs whose plugins might provide it");
         }
         if (!OFFLINE_SCOPES.contains(scope) && !command.get(0).equals("crustyclaw:help")) {
             err.println("crustyclaw is not running; start it with 'crustyclaw start' (state " + layout.state() + ")");
             return Main.NOT_RUNNING;
         }
         return oneShot(command);
+    }
+
+    /**
+     * {@code crustyclaw AREA} with no verb for an area the launcher does not know: a running
+     * daemon's plugin may provide it (its help goes to stderr), else it is unknown. A usage error either way.
+     */
+    int areaWithoutVerb(String area) throws IOException {
+        Optional<AdminClient> client = AdminClient.connect(layout.socket());
+        if (client.isEmpty()) {
+            throw new Main.UsageException(Help.unknownArea(area) + "; no daemon runs whose plugins might provide it");
+        }
+        try (AdminClient c = client.get()) {
+            if (c.run(List.of("crustyclaw:help", area), Optional.empty(), err, err) == Main.OK) {
+                err.println("usage error: '" + area + "' needs a verb; see the list above");
+            }
+        }
+        return Main.USAGE;
     }
 
     /** Whether the running daemon's configuration is {@code file}; else --config asks for that file offline. */
