@@ -215,9 +215,9 @@ final class CallPipeline {
                 verdict.reason() + (tainted ? "; untrusted content is in the agent's context (from " + provenance + ")" : ""),
                 subject.principal(), verdict.rule(), Optional.of("task " + taskId + ", skill " + skill.name() + ", arguments: "
                         + shorten(use.argumentsJson(), 4000)), now, now.plus(settings.approvalTimeout()));
+        state.accept(TaskState.WAITING_FOR_APPROVAL);
         events.emit(taskId, TaskEvent.Kind.APPROVAL, "waiting for approval " + id + " (crustyclaw review approve " + id
                 + "): " + request.what(), Map.of("approval", id, "call", use.id(), "tool", use.name()));
-        state.accept(TaskState.WAITING_FOR_APPROVAL);
         Decision decision;
         try {
             decision = services.approvals().request(request, settings.approvalTimeout()).toCompletableFuture()
