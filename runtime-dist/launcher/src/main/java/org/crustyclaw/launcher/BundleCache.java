@@ -63,6 +63,7 @@ final class BundleCache {
 
     /** After a clean start installed everything. */
     void remember() throws IOException {
+        StateDir.ownerOnlyFile(key);
         Files.writeString(key, System.currentTimeMillis() + "\n" + signature, StandardCharsets.UTF_8);
     }
 

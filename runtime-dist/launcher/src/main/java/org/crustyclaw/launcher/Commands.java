@@ -36,6 +36,9 @@ final class Commands {
     }
 
     int start(boolean foreground) throws IOException {
+        if (!stateSecured()) {
+            return Main.FAILED;
+        }
         long running = runningPid();
         if (running > 0) {
             err.println("crustyclaw is already running (pid " + running + ", state " + layout.state() + ")");
@@ -52,6 +55,18 @@ final class Commands {
             return refused(Preflight.check(layout)) ? Main.FAILED : foreground(() -> true);
         }
         return background();
+    }
+
+    /** Creates or checks the state directory (owner-only); false, with the reason printed, when it is refused. */
+    private boolean stateSecured() throws IOException {
+        try {
+            List<String> fixed = StateDir.secure(layout.state());
+            fixed.forEach(f -> err.println("warning: the state directory was readable by other users; fixed: " + f));
+            return true;
+        } catch (StateDir.Refused e) {
+            err.println("error: " + e.getMessage());
+            return false;
+        }
     }
 
     private boolean refused(List<ConfigProblem> problems) {
@@ -84,6 +99,7 @@ final class Commands {
     private int background() throws IOException {
         Files.createDirectories(layout.logDir());
         Path log = layout.logDir().resolve("daemon.out");
+        StateDir.ownerOnlyFile(log);
         List<String> command = new ArrayList<>();
         if (new File("/usr/bin/setsid").canExecute()) {
             command.add("/usr/bin/setsid");
@@ -238,6 +254,9 @@ final class Commands {
     int forward(List<String> command, boolean configGiven) throws IOException {
         String scope = command.get(0).substring(0, command.get(0).indexOf(':'));
         if (configGiven && scope.equals("policy")) {
+            if (!stateSecured()) {
+                return Main.FAILED;
+            }
             // A policy verb given a file answers for that file or not at all: a framework booted on a
             // file that does not load holds the deny-all policy, and a CI job would pass its deny cases.
             List<ConfigProblem> problems = Preflight.check(layout);
@@ -260,8 +279,7 @@ final class Commands {
             }
         }
         if (!Help.builtIn(scope)) {
-            throw new Main.UsageException("unknown verb '" + scope + "': it is not built in, and no daemon runs whose"
-                    + " plugins might provide it; see 'crustyclaw --help'");
+            throw new Main.UsageException(Help.unknownArea(scope) + "; no daemon runs whose plugins might provide it");
         }
         if (!OFFLINE_SCOPES.contains(scope) && !command.get(0).equals("crustyclaw:help")) {
             err.println("crustyclaw is not running; start it with 'crustyclaw start' (state " + layout.state() + ")");
@@ -270,12 +288,32 @@ final class Commands {
         return oneShot(command);
     }
 
+    /**
+     * {@code crustyclaw AREA} with no verb for an area the launcher does not know: a running
+     * daemon's plugin may provide it (its help goes to stderr), else it is unknown. A usage error either way.
+     */
+    int areaWithoutVerb(String area) throws IOException {
+        Optional<AdminClient> client = AdminClient.connect(layout.socket());
+        if (client.isEmpty()) {
+            throw new Main.UsageException(Help.unknownArea(area) + "; no daemon runs whose plugins might provide it");
+        }
+        try (AdminClient c = client.get()) {
+            if (c.run(List.of("crustyclaw:help", area), Optional.empty(), err, err) == Main.OK) {
+                err.println("usage error: '" + area + "' needs a verb; see the list above");
+            }
+        }
+        return Main.USAGE;
+    }
+
     /** Whether the running daemon's configuration is {@code file}; else --config asks for that file offline. */
     private boolean daemonUses(Path file) throws IOException {
         return quietly("config:path").map(path -> Path.of(path.strip()).equals(file)).orElse(false);
     }
 
     private int oneShot(List<String> command) throws IOException {
+        if (!stateSecured()) {
+            return Main.FAILED;
+        }
         Path dir = Files.createTempDirectory("crustyclaw-cli");
         Path socket = dir.resolve("admin.sock");
         Logs.configure(layout.logDir(), "oneshot.log", false, Level.WARNING);

@@ -22,6 +22,7 @@ final class Logs {
         Logger root = Logger.getLogger("");
         root.setLevel(level);
         Files.createDirectories(dir);
+        StateDir.ownerOnlyFile(dir.resolve(file));
         Handler fileHandler = new FileHandler(dir.resolve(file).toString(), true);
         fileHandler.setFormatter(new SimpleFormatter());
         fileHandler.setEncoding("UTF-8");

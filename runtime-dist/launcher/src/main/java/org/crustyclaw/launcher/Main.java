@@ -47,10 +47,14 @@ public final class Main {
         String verb = args.get(0);
         List<String> rest = args.subList(1, args.size());
         if (verb.equals("help")) {
-            return help(rest.get(0), out, err, config);
+            return help(rest, out, err, config);
         }
         if (rest.contains("--help") || rest.contains("-h")) {
-            return help(verb, out, err, config);
+            List<String> words = new ArrayList<>(List.of(verb));
+            if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
+                words.add(rest.get(0));
+            }
+            return help(words, out, err, config);
         }
         Layout layout = Layout.resolve(config, System.getenv());
         Commands commands = new Commands(layout, out, err);
@@ -77,8 +81,12 @@ public final class Main {
                     throw new UsageException("unknown option " + verb + " before the verb");
                 }
                 if (rest.isEmpty() || rest.get(0).startsWith("-")) {
-                    throw new UsageException("'" + verb + "' needs a sub-command, e.g. 'crustyclaw " + verb
-                            + " list'; see 'crustyclaw " + verb + " --help'");
+                    Help.checkArea(verb);
+                    if (!Help.builtIn(verb)) {
+                        return commands.areaWithoutVerb(verb);
+                    }
+                    throw new UsageException("'" + verb + "' needs a verb" + Help.verbsOf(verb).map(v -> ": " + v).orElse("")
+                            + "; see 'crustyclaw help " + verb + "'");
                 }
                 Help.checkKnown(verb, rest.get(0));
                 List<String> command = new ArrayList<>();
@@ -88,14 +96,40 @@ public final class Main {
         }
     }
 
-    private static int help(String verb, PrintStream out, PrintStream err, Optional<Path> config) throws IOException {
-        Optional<String> local = Help.verb(verb);
+    /**
+     * {@code help [AREA [VERB]] [--json]}: the launcher's own verbs here, every area from the
+     * daemon's command catalog (or, with no daemon, from a short-lived framework's).
+     */
+    private static int help(List<String> words, PrintStream out, PrintStream err, Optional<Path> config) throws IOException {
+        List<String> rest = new ArrayList<>(words);
+        boolean json = rest.remove("--json");
+        if (rest.isEmpty()) {
+            out.print(Help.overview());
+            return OK;
+        }
+        if (rest.size() > 2) {
+            throw new UsageException("help takes an area and a verb, not '" + String.join(" ", rest)
+                    + "'; e.g. 'crustyclaw help audit tail'");
+        }
+        Optional<String> local = Help.verb(rest.get(0));
         if (local.isPresent()) {
             out.print(local.get());
             return OK;
         }
+        if (Help.builtIn(rest.get(0))) {
+            if (rest.size() == 2) {
+                Help.checkKnown(rest.get(0), rest.get(1));
+            }
+        } else if (!rest.get(0).matches("[a-z][a-z0-9_-]*")) {
+            throw new UsageException(Help.unknownArea(rest.get(0)));
+        }
+        List<String> command = new ArrayList<>(List.of("crustyclaw:help"));
+        command.addAll(rest);
+        if (json) {
+            command.add("--json");
+        }
         Commands commands = new Commands(Layout.resolve(config, System.getenv()), out, err);
-        return commands.forward(List.of("crustyclaw:help", verb), false);
+        return commands.forward(command, false);
     }
 
     /** Removes {@code name VALUE} from the arguments and returns the value. */

@@ -32,8 +32,8 @@ class MainTest {
         assertThat(run("status", "--help")).isEqualTo(Main.OK);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: crustyclaw status [--json]", "3 when it does not");
         out.reset();
-        assertThat(run("help", "plugins")).isEqualTo(Main.OK);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("plugins install FILE");
+        assertThat(run("help", "daemon")).isEqualTo(Main.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("crustyclaw stop", "crustyclaw shell");
     }
 
     @Test
@@ -41,9 +41,19 @@ class MainTest {
         assertThatThrownBy(() -> run("status", "--bogus")).isInstanceOf(Main.UsageException.class)
                 .hasMessage("'status' does not take '--bogus'; it takes --json");
         assertThatThrownBy(() -> run("plugins")).isInstanceOf(Main.UsageException.class)
-                .hasMessageContaining("'plugins' needs a sub-command");
+                .hasMessageContaining("'plugins' needs a verb: install, list, start, stop, uninstall");
         assertThatThrownBy(() -> run("--config")).isInstanceOf(Main.UsageException.class)
                 .hasMessage("--config needs a value");
+    }
+
+    @Test
+    void anUnknownAreaIsNamedWithTheAreasThereAre() {
+        assertThatThrownBy(() -> run("frob!", "x")).isInstanceOf(Main.UsageException.class)
+                .hasMessageContaining("unknown verb 'frob!'").hasMessageContaining("start, status, stop")
+                .hasMessageContaining("audit, config, plugins, policy, review, sandbox, secrets");
+        assertThatThrownBy(() -> run("help", "Frob")).isInstanceOf(Main.UsageException.class).hasMessageContaining("unknown verb 'Frob'");
+        assertThatThrownBy(() -> run("audit", "frob", "--help")).isInstanceOf(Main.UsageException.class)
+                .hasMessage("unknown command 'audit frob'; 'audit' has: export, tail, verify");
     }
 
     @Test

@@ -25,9 +25,17 @@ import org.crustyclaw.api.sandbox.TrustTier;
  * @param tiers    trust tiers it is limited to; empty for any
  * @param window   the time of day (UTC) it is limited to, if any
  * @param source   {@code file:line} where it was written
+ * @param tainted  when set, the rule matches only subjects whose {@link Subject#tainted()} equals it
  */
 public record PolicyRule(String id, String role, String action, String resource, Effect effect, int priority,
-        Set<String> channels, Set<TrustTier> tiers, Optional<TimeWindow> window, String source) {
+        Set<String> channels, Set<TrustTier> tiers, Optional<TimeWindow> window, String source,
+        Optional<Boolean> tainted) {
+
+    /** A rule without a taint condition. */
+    public PolicyRule(String id, String role, String action, String resource, Effect effect, int priority,
+            Set<String> channels, Set<TrustTier> tiers, Optional<TimeWindow> window, String source) {
+        this(id, role, action, resource, effect, priority, channels, tiers, window, source, Optional.empty());
+    }
 
     public PolicyRule {
         channels = Set.copyOf(channels);

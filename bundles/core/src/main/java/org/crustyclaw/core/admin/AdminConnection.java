@@ -13,8 +13,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -24,6 +26,8 @@ import jdk.net.UnixDomainPrincipal;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
+import org.crustyclaw.api.command.AreaUsage;
+import org.crustyclaw.api.command.CommandCatalog;
 import org.crustyclaw.api.policy.Principal;
 import org.crustyclaw.api.runtime.CommandFailedException;
 import org.crustyclaw.launcher.protocol.Frames;
@@ -45,10 +49,13 @@ final class AdminConnection implements AutoCloseable {
     private final CommandSession session;
     private final AtomicReference<Thread> running = new AtomicReference<>();
     private final UnaryOperator<String> scrub;
+    private final Supplier<Optional<CommandCatalog>> catalog;
 
-    AdminConnection(SocketChannel channel, CommandProcessor processor, UnaryOperator<String> scrub) throws IOException {
+    AdminConnection(SocketChannel channel, CommandProcessor processor, UnaryOperator<String> scrub,
+            Supplier<Optional<CommandCatalog>> catalog) throws IOException {
         this.channel = channel;
         this.scrub = scrub;
+        this.catalog = catalog;
         this.in = Frames.input(channel);
         this.out = Frames.output(channel);
         PipedInputStream keyboard = new PipedInputStream(stdin, 64 * 1024);
@@ -95,7 +102,11 @@ final class AdminConnection implements AutoCloseable {
 
     private void execute(Frames.Frame request) {
         int code;
+        Optional<String> problem = request.type() == Frames.COMMAND ? usageProblem(request.arguments()) : Optional.empty();
         try {
+            if (problem.isPresent()) {
+                throw new CommandFailedException(2, problem.get());
+            }
             Object result = session.execute(request.type() == Frames.COMMAND ? script(request.arguments()) : request.text());
             if (result != null) {
                 CharSequence text = result instanceof CharSequence s ? s : session.format(result, Converter.INSPECT);
@@ -106,7 +117,7 @@ final class AdminConnection implements AutoCloseable {
         } catch (Exception e) {
             code = Failures.exitCode(e);
             session.getConsole().flush();
-            error(scrub.apply(Failures.message(e)));
+            error(scrub.apply(Failures.message(e, catalog.get())));
         }
         try {
             session.getConsole().flush();
@@ -114,6 +125,15 @@ final class AdminConnection implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "client left before the exit code: " + e.getMessage());
         }
+    }
+
+    /** The catalog's verdict on {@code area:verb args}, before Gogo binds them (and would name its method signatures). */
+    private Optional<String> usageProblem(List<String> arguments) {
+        if (arguments.isEmpty() || !COMMAND.matcher(arguments.get(0)).matches() || arguments.get(0).indexOf(':') < 0) {
+            return Optional.empty();
+        }
+        String[] name = arguments.get(0).split(":", 2);
+        return catalog.get().flatMap(c -> c.check(name[0], name[1], arguments.subList(1, arguments.size())));
     }
 
     /**
@@ -200,17 +220,22 @@ final class AdminConnection implements AutoCloseable {
             return 1;
         }
 
-        static String message(Throwable e) {
+        static String message(Throwable e, Optional<CommandCatalog> catalog) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof CommandFailedException f) {
                     return f.getMessage();
                 }
                 if (t.getClass().getName().equals("org.apache.felix.gogo.runtime.CommandNotFoundException")) {
-                    return "error: unknown command " + t.getMessage().replace("Command not found: ", "")
+                    String command = String.valueOf(t.getMessage()).replace("Command not found: ", "");
+                    return "error: unknown command " + command.replace(':', ' ') + catalog.map(c -> "; the areas are: "
+                            + String.join(", ", c.areas().stream().map(AreaUsage::name).toList())).orElse("")
                             + " (run 'crustyclaw --help', or 'help' in the shell)";
                 }
                 if (t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).startsWith("Cannot coerce")) {
-                    return "usage error: " + t.getMessage() + "\n(run the command with --help for its usage)";
+                    // Gogo names the method's Java signature here; the user needs the command's usage.
+                    String method = String.valueOf(t.getMessage()).replaceFirst("^Cannot coerce ([a-z0-9_-]+)\\(.*", "$1");
+                    return "usage error: the arguments do not fit the command " + (method.matches("[a-z0-9_-]+") ? "'" + method
+                            + "' " : "") + "(run it with --help for its usage and an example)";
                 }
             }
             Throwable root = e;

@@ -16,6 +16,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.felix.service.command.CommandProcessor;
+import org.crustyclaw.api.command.CommandCatalog;
 import org.crustyclaw.api.secret.Redaction;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -48,6 +49,11 @@ public final class AdminServer {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Redaction redaction;
+
+    /** Checks a command's arguments against its usage before it runs; absent until the commands bundle runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile CommandCatalog catalog;
 
     @Activate
     public AdminServer(BundleContext context, @Reference CommandProcessor processor) throws IOException {
@@ -86,7 +92,7 @@ public final class AdminServer {
                     try (AdminConnection connection = new AdminConnection(channel, processor, text -> {
                         Redaction r = redaction;
                         return r == null ? text : r.scrub(text);
-                    })) {
+                    }, () -> java.util.Optional.ofNullable(catalog))) {
                         connection.serve();
                     } catch (IOException e) {
                         LOG.log(Level.DEBUG, "admin connection ended: " + e.getMessage());

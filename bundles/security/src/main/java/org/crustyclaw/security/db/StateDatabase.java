@@ -72,6 +72,15 @@ public final class StateDatabase {
         } catch (java.io.IOException e) {
             throw new SQLException("cannot create the state directory for " + file + ": " + e.getMessage(), e);
         }
+        try {
+            // SQLite gives its -wal and -shm files the database file's mode: owner-only from the start
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // an existing database: the launcher checked its mode as the daemon started
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot create the state database " + file + ": " + e.getMessage(), e);
+        }
         SqliteNative.prepare(file.toAbsolutePath().getParent());
         Properties props = new Properties();
         props.setProperty("busy_timeout", "10000");

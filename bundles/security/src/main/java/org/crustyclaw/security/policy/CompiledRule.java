@@ -37,7 +37,8 @@ final class CompiledRule {
         this.verdict = new org.crustyclaw.api.policy.Verdict(rule.effect(), rule.id(), "rule " + rule.id() + " ("
                 + rule.source() + ") says " + rule.effect().label() + " for role " + rule.role() + ", action "
                 + rule.action() + ", resource " + rule.resource());
-        this.conditional = !rule.channels().isEmpty() || !rule.tiers().isEmpty() || rule.window().isPresent();
+        this.conditional = !rule.channels().isEmpty() || !rule.tiers().isEmpty() || rule.window().isPresent()
+                || rule.tainted().isPresent();
     }
 
     static int severity(Effect e) {
@@ -64,6 +65,9 @@ final class CompiledRule {
             return false;
         }
         if (!rule.tiers().isEmpty() && (subject.tier().isEmpty() || !rule.tiers().contains(subject.tier().get()))) {
+            return false;
+        }
+        if (rule.tainted().isPresent() && rule.tainted().get() != subject.tainted()) {
             return false;
         }
         if (rule.window().isPresent()) {

@@ -28,6 +28,7 @@ import org.crustyclaw.config.toml.TomlTable;
  * resource = "tool.echo"
  * channel = "signal"         # optional
  * tier = "untrusted"         # optional
+ * tainted = true             # optional: untrusted content is in the agent's context
  * expect = "allow"
  * rule = "operators-tools"   # optional: the rule that must decide
  * </pre>
@@ -35,7 +36,7 @@ import org.crustyclaw.config.toml.TomlTable;
 public final class PolicyCases {
 
     private static final Set<String> KEYS = Set.of("name", "role", "roles", "principal", "action", "resource", "channel",
-            "tier", "expect", "rule");
+            "tier", "tainted", "expect", "rule");
 
     private record Case(String name, Subject subject, String action, String resource, Effect expect, Optional<String> rule) {}
 
@@ -101,9 +102,10 @@ public final class PolicyCases {
                 }
             }
             Optional<String> rule = t.string("rule", false);
+            boolean tainted = t.bool("tainted").orElse(false);
             String principal = t.string("principal", false).orElse("policy-test");
             if (t.problemCount() == before && expect != null && !principal.isBlank()) {
-                cases.add(new Case(name, new Subject(principal, roles, channel, tier), action, resource, expect, rule));
+                cases.add(new Case(name, new Subject(principal, roles, channel, tier, tainted), action, resource, expect, rule));
             }
         }
         if (!problems.isEmpty()) {

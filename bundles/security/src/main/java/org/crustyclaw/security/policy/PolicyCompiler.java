@@ -32,7 +32,7 @@ import org.crustyclaw.config.toml.TomlValue;
 public final class PolicyCompiler {
 
     static final Set<String> RULE_KEYS = Set.of("id", "role", "action", "resource", "effect", "priority", "channel",
-            "tier", "time", "days", "description");
+            "tier", "time", "days", "description", "tainted");
     static final int MAX_RULES = 100_000;
     private static final long MAX_PRIORITY = 1_000_000;
 
@@ -132,11 +132,12 @@ public final class PolicyCompiler {
             }
         }
         Optional<PolicyRule.TimeWindow> window = window(t);
+        Optional<Boolean> tainted = t.bool("tainted");
         if (problemCount(t) > before || effect == null) {
             return Optional.empty();
         }
         return Optional.of(new PolicyRule(id, role, action, resource, effect, (int) priority, channels, tiers, window,
-                at.file() + ":" + at.line()));
+                at.file() + ":" + at.line(), tainted));
     }
 
     private static String pattern(TomlReader t, String key, boolean required) {

@@ -59,6 +59,7 @@ public final class PolicyService implements PolicyEngine, ConfigSectionHandler {
                     "roles", String.join(",", new java.util.TreeSet<>(subject.roles())),
                     "channel", subject.channel().orElse(""),
                     "tier", subject.tier().map(t -> t.label()).orElse(""),
+                    "tainted", String.valueOf(subject.tainted()),
                     "effect", verdict.effect().label(),
                     "rule", verdict.rule()));
         } catch (AuditException e) {

@@ -74,6 +74,18 @@ final class TomlReader {
         return Optional.empty();
     }
 
+    Optional<Boolean> bool(String key) {
+        Optional<TomlValue> v = table.get(key);
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        if (v.get() instanceof org.crustyclaw.config.toml.TomlBoolean b) {
+            return Optional.of(b.value());
+        }
+        problem(v.get().position(), key, "is " + v.get().typeName() + ": expected true or false");
+        return Optional.empty();
+    }
+
     /** A string or an array of strings, as a list; empty when absent. */
     List<String> strings(String key) {
         Optional<TomlValue> v = table.get(key);

@@ -1,5 +1,6 @@
 package org.crustyclaw.commands.daemon;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,9 @@ import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.crustyclaw.api.channel.Channel;
+import org.crustyclaw.api.command.AreaUsage;
+import org.crustyclaw.api.command.CommandCatalog;
+import org.crustyclaw.api.command.VerbUsage;
 import org.crustyclaw.api.runtime.CommandFailedException;
 import org.crustyclaw.api.runtime.Daemon;
 import org.crustyclaw.api.runtime.DaemonInfo;
@@ -21,6 +25,7 @@ import org.crustyclaw.api.runtime.PluginRegistry;
 import org.crustyclaw.api.runtime.SpiType;
 import org.crustyclaw.api.sandbox.Sandboxes;
 import org.crustyclaw.api.sandbox.WorkspaceStatus;
+import org.crustyclaw.commands.catalog.UsageText;
 import org.crustyclaw.commands.format.Output;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -43,12 +48,15 @@ public final class DaemonCommands {
     private final BundleContext context;
     private final Daemon daemon;
     private final PluginRegistry registry;
+    private final CommandCatalog catalog;
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
     private volatile Sandboxes sandboxes;
 
     @Activate
-    public DaemonCommands(BundleContext context, @Reference Daemon daemon, @Reference PluginRegistry registry) {
+    public DaemonCommands(BundleContext context, @Reference Daemon daemon, @Reference PluginRegistry registry,
+            @Reference CommandCatalog catalog) {
         this.context = context;
+        this.catalog = catalog;
         this.daemon = daemon;
         this.registry = registry;
     }
@@ -141,28 +149,66 @@ public final class DaemonCommands {
         return "stopping crustyclaw (pid " + daemon.info().pid() + ")";
     }
 
-    @Descriptor("lists the commands of an area (e.g. 'sandbox') with their descriptions and parameters")
-    public void help(CommandSession session, @Descriptor("the area, e.g. sandbox, policy, config") String area) throws Exception {
+    @Descriptor("prints the usage of an area's verbs, or of one verb with its options and an example; no area: the areas")
+    public void help(CommandSession session,
+            @Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("the area, e.g. sandbox, then optionally the verb, e.g. run") String... words) throws Exception {
+        PrintStream out = session == null ? System.out : session.getConsole();
+        if (words.length == 0) {
+            out.print(json ? Output.json(catalog.areas()) + "\n" : UsageText.areas(catalog.areas()));
+            return;
+        }
+        if (words.length > 2) {
+            throw new CommandFailedException(2, "usage error: help takes an area and a verb, not " + words.length
+                    + " words\nusage: crustyclaw help [AREA [VERB]] [--json]");
+        }
+        String area = words[0];
+        Optional<AreaUsage> usage = catalog.area(area);
+        if (usage.isEmpty()) {
+            List<String> functions = gogoFunctions(area);
+            if (functions.isEmpty()) {
+                throw new CommandFailedException(2, unknownArea(area));
+            }
+            // A plugin's area without a CommandArea: Gogo's own descriptions are all there is.
+            for (String fn : functions) {
+                if (words.length == 1 || fn.equals(area + ":" + words[1])) {
+                    session.execute("felix:help " + fn);
+                }
+            }
+            return;
+        }
+        if (words.length == 1) {
+            out.print(json ? Output.json(usage.get()) + "\n" : UsageText.area(usage.get()));
+            return;
+        }
+        VerbUsage verb = usage.get().verb(words[1]).orElseThrow(() -> new CommandFailedException(2, "unknown command '" + area
+                + " " + words[1] + "'; '" + area + "' has: " + String.join(", ", usage.get().verbs().stream().map(VerbUsage::name)
+                        .toList())));
+        out.print(json ? Output.json(verb) + "\n" : UsageText.verb(area, verb));
+    }
+
+    /** "unknown area 'x'" with the areas there are: the daemon's verbs and the catalog's areas. */
+    String unknownArea(String area) {
+        return "unknown command area '" + area + "'; the areas are: " + String.join(", ", catalog.areas().stream()
+                .map(AreaUsage::name).toList()) + " (and start, stop, status, version, shell; see 'crustyclaw --help')";
+    }
+
+    private List<String> gogoFunctions(String area) {
         List<String> functions = new ArrayList<>();
+        if (!area.matches("[a-z][a-z0-9_-]*")) {
+            return functions;
+        }
         try {
-            for (ServiceReference<?> ref : context.getServiceReferences((String) null, "(osgi.command.scope=" + area + ")")) {
+            ServiceReference<?>[] refs = context.getServiceReferences((String) null, "(osgi.command.scope=" + area + ")");
+            for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
                 Object f = ref.getProperty("osgi.command.function");
                 for (String name : f instanceof String[] a ? a : new String[] {String.valueOf(f)}) {
                     functions.add(area + ":" + name);
                 }
             }
         } catch (InvalidSyntaxException e) {
-            throw new CommandFailedException(2, "not an area name: " + area);
+            return functions;
         }
-        if (functions.isEmpty()) {
-            throw new CommandFailedException(2, "no commands in area '" + area + "'; 'crustyclaw --help' lists the verbs");
-        }
-        functions.stream().sorted().distinct().forEach(fn -> {
-            try {
-                session.execute("felix:help " + fn);
-            } catch (Exception e) {
-                session.getConsole().println(fn);
-            }
-        });
+        return functions.stream().sorted().distinct().toList();
     }
 }

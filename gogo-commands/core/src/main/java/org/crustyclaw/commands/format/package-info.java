@@ -6,7 +6,7 @@
  * <p>Nothing in this package accepts or returns {@code null}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.crustyclaw.commands.format;
 
 import org.osgi.annotation.bundle.Export;
