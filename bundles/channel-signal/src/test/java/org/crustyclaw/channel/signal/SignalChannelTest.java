@@ -326,6 +326,11 @@ class SignalChannelTest {
     }
 
     @Test
+    void theUsageMatchesTheCommands() {
+        assertThat(org.crustyclaw.commands.format.UsageCheck.mismatches(SignalCommands.class, SignalArea.USAGE)).isEmpty();
+    }
+
+    @Test
     void splittingKeepsSurrogatePairsWhole() {
         String emoji = "😀".repeat(150);
         List<String> parts = SignalChannel.split(emoji, 101);

@@ -52,7 +52,7 @@ public final class SignalRestServer implements AutoCloseable {
     private final int port;
     private volatile ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private final BlockingQueue<JsonNode> inbound = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.LinkedBlockingDeque<JsonNode> inbound = new java.util.concurrent.LinkedBlockingDeque<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Request> sent = new LinkedBlockingQueue<>();
     private final Set<String> accounts = ConcurrentHashMap.newKeySet();
@@ -184,7 +184,7 @@ public final class SignalRestServer implements AutoCloseable {
                 try {
                     Socket c = s.accept();
                     open.add(c);
-                    Thread h = new Thread(() -> serve(c), "signal-rest-conn");
+                    Thread h = new Thread(() -> serve(c, s), "signal-rest-conn");
                     h.setDaemon(true);
                     h.start();
                 } catch (IOException e) {
@@ -196,9 +196,10 @@ public final class SignalRestServer implements AutoCloseable {
         t.start();
     }
 
-    private void serve(Socket c) {
+    private void serve(Socket c, ServerSocket listener) {
         try (c; InputStream in = c.getInputStream(); OutputStream out = c.getOutputStream()) {
-            while (true) {
+            // a connection accepted just before drop() must not outlive it: each request checks
+            while (!listener.isClosed()) {
                 String line = readLine(in);
                 if (line == null || line.isEmpty()) {
                     return;
@@ -219,6 +220,11 @@ public final class SignalRestServer implements AutoCloseable {
                 JsonNode json = body.length == 0 ? null : parse(body);
                 requests.add(new Request(parts[0], uri.getPath(), json));
                 Response r = handle(parts[0], uri, query(uri), json);
+                if (listener.isClosed()) {
+                    // as a crashed server would never have answered: what it took goes back for the next one
+                    r.taken().forEach(inbound::addFirst);
+                    return;
+                }
                 String status = r.status + " " + (r.status / 100 == 2 ? "OK" : "Error");
                 out.write(("HTTP/1.1 " + status + "\r\nContent-Type: " + r.type + "\r\nContent-Length: "
                         + r.body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -232,7 +238,11 @@ public final class SignalRestServer implements AutoCloseable {
         }
     }
 
-    private record Response(int status, String type, byte[] body) {
+    private record Response(int status, String type, byte[] body, List<JsonNode> taken) {
+        Response(int status, String type, byte[] body) {
+            this(status, type, body, List.of());
+        }
+
         static Response json(int status, Object body) {
             try {
                 return new Response(status, "application/json; charset=utf-8", JSON.writeValueAsBytes(body));
@@ -357,7 +367,10 @@ public final class SignalRestServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return Response.json(200, out);
+        List<JsonNode> taken = new ArrayList<>();
+        out.forEach(n -> taken.add(0, n));
+        Response r = Response.json(200, out);
+        return new Response(r.status(), r.type(), r.body(), taken);
     }
 
     /** A Collection view that appends to a Jackson array, for drainTo. */
