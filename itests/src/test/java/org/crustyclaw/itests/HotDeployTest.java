@@ -32,9 +32,19 @@ class HotDeployTest {
     /** Plugins the distribution brings itself (built-in hooks and the like); tests look past them. */
     static List<String> builtIn = List.of();
 
+    /** The plugin author's own key; its certificate is appended to the distribution's trust store, as docs/security.md says. */
+    static TestSigner author;
+
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws Exception {
         dist = Installation.create("deploy");
+        author = TestSigner.create(dist.root, "plugin-author");
+        Path trust = dist.write("plugin-signers.pem",
+                Files.readString(Installation.HOME.resolve("etc/plugin-signers.pem")) + author.pem());
+        String shipped = Files.readString(Installation.HOME.resolve("etc/crustyclaw.toml"));
+        assertThat(shipped).contains("trust_store = \"etc/plugin-signers.pem\"");
+        dist.config(dist.write("crustyclaw.toml", shipped.replace("trust_store = \"etc/plugin-signers.pem\"",
+                "trust_store = \"" + trust + "\"")));
         dist.start();
         builtIn = bundles(list());
     }
@@ -156,7 +166,7 @@ class HotDeployTest {
     }
 
     @Test
-    void unresolvableBundleIsReportedWithTheMissingPackage() throws IOException {
+    void unresolvableBundleIsReportedWithTheMissingPackage() throws Exception {
         Manifest m = new Manifest();
         Attributes a = m.getMainAttributes();
         a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
@@ -164,10 +174,15 @@ class HotDeployTest {
         a.putValue("Bundle-SymbolicName", "org.example.unresolvable");
         a.putValue("Bundle-Version", "1.0.0");
         a.putValue("Import-Package", "org.example.nowhere;version=\"[1,2)\"");
-        try (OutputStream out = Files.newOutputStream(dist.deploy.resolve("unresolvable.jar"));
+        Path plain = dist.root.resolve("unresolvable-plain.jar");
+        try (OutputStream out = Files.newOutputStream(plain);
                 JarOutputStream jar = new JarOutputStream(out, m)) {
-            jar.flush();
+            jar.putNextEntry(new java.util.jar.JarEntry("org/example/readme.txt"));
+            jar.write("signed content".getBytes());
+            jar.closeEntry();
         }
+        // signed by the author's own key, which the trust store was given: it passes the signature check
+        author.sign(plain, dist.deploy.resolve("unresolvable.jar"));
         JsonNode l = Installation.await(HANG_GUARD, HotDeployTest::list,
                 x -> x.path("problems").toString().contains("unresolvable.jar"));
         assertThat(l.path("problems").toString()).as("%s", l).contains("unresolvable.jar").contains("org.example.nowhere");

@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.crustyclaw.api.audit.AuditException;
 import org.crustyclaw.api.audit.AuditLog;
 import org.crustyclaw.api.config.ConfigProblem;
+import org.crustyclaw.api.config.ConfigRule;
 import org.crustyclaw.api.config.ConfigSectionHandler;
 import org.crustyclaw.api.config.ConfigService;
 import org.crustyclaw.api.config.ReloadResult;
@@ -52,6 +53,7 @@ public final class TomlConfigService implements ConfigService, Runnable {
     private final List<Path> schemaDirs;
     private final Path schemaFile;
     private final List<ConfigSectionHandler> handlers = new CopyOnWriteArrayList<>();
+    private final List<ConfigRule> rules = new CopyOnWriteArrayList<>();
     private Schema schemaCache;
     private String schemaSignature = "";
     private volatile Applied current = new Applied("", TomlTable.empty(new org.crustyclaw.config.toml.Position("-", 1, 1)), Map.of());
@@ -89,6 +91,16 @@ public final class TomlConfigService implements ConfigService, Runnable {
 
     void removeHandler(ConfigSectionHandler handler) {
         handlers.remove(handler);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addRule(ConfigRule rule) {
+        rules.add(rule);
+    }
+
+    void removeRule(ConfigRule rule) {
+        rules.remove(rule);
     }
 
     @Override
@@ -160,6 +172,9 @@ public final class TomlConfigService implements ConfigService, Runnable {
         List<ConfigProblem> problems = new ArrayList<>(result.problems());
         for (ConfigSectionHandler h : handlers) {
             problems.addAll(h.check(candidate.toString(), parsed.text()));
+        }
+        for (ConfigRule r : rules) {
+            problems.addAll(r.check(candidate.toString(), parsed.text()));
         }
         return new Checked(parsed.text(), parsed.root(), result.properties(), problems);
     }

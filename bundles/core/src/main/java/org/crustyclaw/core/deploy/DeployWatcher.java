@@ -221,6 +221,17 @@ public final class DeployWatcher implements PluginRegistry {
         if (vetoed(name, file)) {
             return;
         }
+        // each jar the feature would install is offered too (a signature check sees code, not the JSON)
+        for (Path jar : jars) {
+            try {
+                if (!alreadyInstalled(jar) && vetoed(name, jar)) {
+                    return;
+                }
+            } catch (IOException e) {
+                fail(name, "cannot read " + jar + ": " + e.getMessage());
+                return;
+            }
+        }
         List<Bundle> installed = new ArrayList<>();
         try {
             for (int i = 0; i < entries.size(); i++) {

@@ -37,6 +37,9 @@ public final class JarSignatures {
 
     /** Reads every certificate of a PEM (or DER) file; throws naming the file when there is none. */
     public static List<X509Certificate> readTrustStore(Path pem) throws IOException {
+        if (!Files.isRegularFile(pem)) {
+            throw new IOException("trust store " + pem + " does not exist: expected a PEM file of the certificates trusted to sign plugins");
+        }
         try (InputStream in = Files.newInputStream(pem)) {
             List<X509Certificate> out = new ArrayList<>();
             for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
