@@ -378,7 +378,7 @@ public final class SandboxManager implements Sandboxes {
         // From here on the start event is on record: every way out records an end, a failed one included.
         Executed done;
         try {
-            done = execute(request, backend, lines, notes);
+            done = execute(request, backend, lines, notes, session, environment);
         } catch (SandboxException | RuntimeException | Error e) {
             try {
                 log.append("sandbox.exec", request.subject().principal(), Map.of("phase", "end", "backend", backend.name(),
@@ -402,8 +402,8 @@ public final class SandboxManager implements Sandboxes {
     private record Executed(Path workspace, boolean pooled, ExecResult result) {}
 
     /** Runs the checked, audited request in a pooled sandbox, the caller's workspace or a fresh one. */
-    private Executed execute(RunRequest request, SandboxBackend backend, Consumer<OutputLine> lines, List<String> notes)
-            throws SandboxException {
+    private Executed execute(RunRequest request, SandboxBackend backend, Consumer<OutputLine> lines, List<String> notes,
+            Optional<EgressSession> session, Map<String, String> environment) throws SandboxException {
         WarmPool.Key key = new WarmPool.Key(request.image(), backend.level());
         // a pooled sandbox was started without egress: runs with egress start their own
         Optional<WarmPool.Lease> lease = request.workspace().isPresent() || session.isPresent() ? Optional.empty()
