@@ -52,6 +52,20 @@ final class Help {
                     example:
                       crustyclaw version
                     """,
+            "doctor", """
+                    usage: crustyclaw doctor [--fix] [--json]
+                    What each sandbox backend needs on this host (package, dockerd, the runsc runtime,
+                    the base image, QEMU and the microVM guest, KVM) and the exact command that supplies
+                    it, checked without a daemon. --fix, as root, installs what bwrap (L2, one package)
+                    lacks and checks again. Exit 0 when a backend at L2 or above is ready, 1 otherwise.
+
+                    options:
+                      --fix    as root: do bwrap's host setup (apt-get install bubblewrap) first
+                      --json   print JSON instead of the human form
+
+                    example:
+                      sudo crustyclaw doctor --fix
+                    """,
             "shell", """
                     usage: crustyclaw shell
                     An interactive Gogo shell in the running daemon: 'help' lists every command,
@@ -61,7 +75,7 @@ final class Help {
                       echo 'sandbox:list' | crustyclaw shell
                     """,
             "daemon", """
-                    usage: crustyclaw VERB   (VERB: start, stop, status, version, shell)
+                    usage: crustyclaw VERB   (VERB: start, stop, status, version, shell, doctor)
                     daemon: the verbs the launcher runs itself
 
                     verbs:
@@ -75,6 +89,8 @@ final class Help {
                           version, commit, build time, Java
                       crustyclaw shell
                           interactive Gogo shell in the daemon
+                      crustyclaw doctor [--fix] [--json]
+                          what each sandbox backend needs here, and the command for it
 
                     Run 'crustyclaw VERB --help' for a verb's options and an example.
                     """);
@@ -142,6 +158,7 @@ final class Help {
                   status [--json]           running or not, bundles, plugins (exit 3: not running)
                   version [--json]          version, commit, build time, Java
                   shell                     interactive Gogo shell in the daemon
+                  doctor [--fix] [--json]   what each sandbox backend needs here, and the command for it
 
                 Areas (crustyclaw help AREA lists an area's verbs):
                   config    show|validate|reload|reference|path   the configuration file
