@@ -329,6 +329,35 @@ public final class SandboxManager implements Sandboxes {
             return Selector.refuse("the audit log could not record the run, so it did not start: " + e.getMessage(),
                     installed);
         }
+        // From here on the start event is on record: every way out records an end, a failed one included.
+        Executed done;
+        try {
+            done = execute(request, backend, lines, notes);
+        } catch (SandboxException | RuntimeException | Error e) {
+            try {
+                log.append("sandbox.exec", request.subject().principal(), Map.of("phase", "end", "backend", backend.name(),
+                        "ending", "FAILED", "reason", String.valueOf(e.getMessage())));
+            } catch (AuditException | RuntimeException a) {
+                e.addSuppressed(a);
+            }
+            throw e;
+        }
+        ExecResult result = done.result();
+        try {
+            log.append("sandbox.exec", request.subject().principal(), Map.of("phase", "end", "backend", backend.name(),
+                    "ending", result.ending().name(), "exitCode", Integer.toString(result.exitCode()),
+                    "elapsedMillis", Long.toString(result.elapsed().toMillis())));
+        } catch (AuditException e) {
+            notes.add("the audit log could not record how the run ended: " + e.getMessage());
+        }
+        return new Ran(backend.name(), backend.level(), done.workspace(), done.pooled(), result, notes);
+    }
+
+    private record Executed(Path workspace, boolean pooled, ExecResult result) {}
+
+    /** Runs the checked, audited request in a pooled sandbox, the caller's workspace or a fresh one. */
+    private Executed execute(RunRequest request, SandboxBackend backend, Consumer<OutputLine> lines, List<String> notes)
+            throws SandboxException {
         WarmPool.Key key = new WarmPool.Key(request.image(), backend.level());
         Optional<WarmPool.Lease> lease = request.workspace().isPresent() ? Optional.empty()
                 : pool.take(key, backend.name(), request.limits());
@@ -367,14 +396,7 @@ public final class SandboxManager implements Sandboxes {
                 workspaces.finished(workspace);
             }
         }
-        try {
-            log.append("sandbox.exec", request.subject().principal(), Map.of("phase", "end", "backend", backend.name(),
-                    "ending", result.ending().name(), "exitCode", Integer.toString(result.exitCode()),
-                    "elapsedMillis", Long.toString(result.elapsed().toMillis())));
-        } catch (AuditException e) {
-            notes.add("the audit log could not record how the run ended: " + e.getMessage());
-        }
-        return new Ran(backend.name(), backend.level(), workspace, lease.isPresent(), result, notes);
+        return new Executed(workspace, lease.isPresent(), result);
     }
 
     @Override

@@ -159,7 +159,7 @@ class FileToolsTest {
     void httpFetchIsRefusedWithTheReasonUntilAnEgressServiceExists() throws Exception {
         ToolResult r = ctx.call(new HttpFetchTool(), Map.of("url", "https://example.com/"));
         assertThat(r.error()).isTrue();
-        assertThat(r.text()).isEqualTo(HttpFetchTool.REFUSAL).contains("no egress service");
+        assertThat(r.text()).isEqualTo(HttpFetchTool.REFUSAL).contains("no egress session");
         assertThat(ctx.call(new HttpFetchTool(), Map.of("url", "file:///etc/passwd")).text())
                 .contains("expected an http or https URL");
         assertThat(ctx.commands).isEmpty();

@@ -37,6 +37,7 @@ final class TestContext implements ToolContext {
     private final BwrapBackend backend;
     private final int maxOutputChars;
     final List<String> progress = Collections.synchronizedList(new ArrayList<>());
+    java.util.Optional<org.crustyclaw.api.egress.EgressSession> egress = java.util.Optional.empty();
     final List<List<String>> commands = Collections.synchronizedList(new ArrayList<>());
 
     TestContext(Path workspace, BwrapBackend backend, int maxOutputChars) {
@@ -86,6 +87,11 @@ final class TestContext implements ToolContext {
     @Override
     public int maxOutputChars() {
         return maxOutputChars;
+    }
+
+    @Override
+    public java.util.Optional<org.crustyclaw.api.egress.EgressSession> egress() {
+        return egress;
     }
 
     /** Running as root, bwrap drops to the workspace's owner: give the sandbox user what the test wrote. */
