@@ -71,6 +71,9 @@ public final class Main {
             case "version":
                 onlyFlags(rest, "version", "--json");
                 return commands.version(rest.contains("--json"));
+            case "doctor":
+                onlyFlags(rest, "doctor", "--json", "--fix");
+                return Doctor.run(layout, System.getenv(), out, rest.contains("--json"), rest.contains("--fix"));
             case "shell":
                 onlyFlags(rest, "shell");
                 return commands.shell();
