@@ -8,7 +8,25 @@ final class Help {
 
     private Help() {}
 
-    private static final Map<String, String> VERBS = Map.of(
+    private static final Map<String, String> VERBS = Map.ofEntries(Map.entry("run", """
+                    usage: crustyclaw run SKILL --input TEXT|@FILE [--workspace DIR] [--follow] [--json]
+                    Runs a skill as a durable task in the daemon. Without --follow prints the task id;
+                    with --follow streams the model's text as it arrives, each tool call and its result,
+                    refusals and approvals (answer them with 'crustyclaw review approve ID'), and ends
+                    with the outcome: exit 0 when the task succeeded, 1 otherwise. Ctrl-C stops following,
+                    not the task. When the skill's model provider is not reachable, says which providers
+                    were tried and how to configure one, and exits 1.
+
+                    options:
+                      --input TEXT|@FILE   what the skill should do, or a file holding it (required)
+                      --workspace DIR      work in an existing directory (a checkout), not a fresh one
+                      --follow             stream the task's events until it ends
+                      --json               one JSON object per event, then the task
+
+                    example:
+                      crustyclaw run repo-qa --workspace . --input "where is the policy compiled?" --follow
+                    See also: crustyclaw tasks list|show|logs [-f]|cancel|resume, crustyclaw skills list|show|validate.
+                    """), Map.entry(
             "start", """
                     usage: crustyclaw start [--foreground] [--config FILE]
                     Starts the daemon: Felix with the bundles of bundle/, the admin socket in the state
@@ -22,27 +40,26 @@ final class Help {
 
                     example:
                       CRUSTYCLAW_STATE=~/.crustyclaw crustyclaw start
-                    """,
-            "stop", """
+                    """), Map.entry("stop", """
                     usage: crustyclaw stop
                     Asks the daemon to drain and exit (SIGTERM does the same) and waits up to
                     [daemon] shutdown_timeout_seconds. Exit 1 if it did not stop in time.
 
                     example:
                       crustyclaw stop
-                    """,
-            "status", """
+                    """), Map.entry("status", """
                     usage: crustyclaw status [--json]
-                    Running or not, pid, uptime, version, bundles by state, plugins by SPI type, channels.
-                    Exit 0 when the daemon runs, 3 when it does not.
+                    Running or not, pid, uptime, version, bundles by state, plugins by SPI type, channels,
+                    and each service's health (the state database, audit log, approvals, secret store).
+                    Exit 0 when the daemon runs and is healthy, 1 when it runs but a service is not
+                    (one line on stderr says which), 3 when it does not run.
 
                     options:
                       --json   print JSON instead of the human form
 
                     example:
                       crustyclaw status --json
-                    """,
-            "version", """
+                    """), Map.entry("version", """
                     usage: crustyclaw version [--json]
                     Version, git commit, build time and the Java running the CLI.
 
@@ -51,16 +68,14 @@ final class Help {
 
                     example:
                       crustyclaw version
-                    """,
-            "shell", """
+                    """), Map.entry("shell", """
                     usage: crustyclaw shell
                     An interactive Gogo shell in the running daemon: 'help' lists every command,
                     'exit' or Ctrl-D leaves. Commands read from stdin when it is not a terminal.
 
                     example:
                       echo 'sandbox:list' | crustyclaw shell
-                    """,
-            "daemon", """
+                    """), Map.entry("daemon", """
                     usage: crustyclaw VERB   (VERB: start, stop, status, version, shell)
                     daemon: the verbs the launcher runs itself
 
@@ -70,14 +85,14 @@ final class Help {
                       crustyclaw stop
                           drain and stop the daemon
                       crustyclaw status [--json]
-                          running or not, bundles, plugins (exit 3: not running)
+                          running or not, health, bundles, plugins (exit 1: unhealthy, 3: not running)
                       crustyclaw version [--json]
                           version, commit, build time, Java
                       crustyclaw shell
                           interactive Gogo shell in the daemon
 
                     Run 'crustyclaw VERB --help' for a verb's options and an example.
-                    """);
+                    """));
 
     /** The built-in areas and their sub-commands; plugins may add areas, which the daemon checks. */
     private static final Map<String, java.util.Set<String>> AREAS = Map.of(
@@ -87,7 +102,10 @@ final class Help {
             "audit", java.util.Set.of("tail", "verify", "export"),
             "review", java.util.Set.of("list", "show", "approve", "reject"),
             "secrets", java.util.Set.of("set", "list", "rm"),
-            "sandbox", java.util.Set.of("list", "run", "pool"));
+            "sandbox", java.util.Set.of("list", "run", "pool"),
+            "tasks", java.util.Set.of("list", "show", "logs", "cancel", "resume"),
+            "skills", java.util.Set.of("list", "show", "validate"),
+            "agent", java.util.Set.of("run"));
 
     /**
      * Refuses verbs that are certainly wrong before any daemon is asked, so they are usage
@@ -139,7 +157,7 @@ final class Help {
                 Daemon (crustyclaw help daemon):
                   start [--foreground]      start the daemon (returns when it answers)
                   stop                      drain and stop the daemon
-                  status [--json]           running or not, bundles, plugins (exit 3: not running)
+                  status [--json]           running or not, health, bundles, plugins (exit 1: unhealthy, 3: not running)
                   version [--json]          version, commit, build time, Java
                   shell                     interactive Gogo shell in the daemon
 
@@ -151,6 +169,9 @@ final class Help {
                   review    list|show|approve|reject              approval requests
                   secrets   set|list|rm                           named secrets, values never printed
                   sandbox   list|pool|run                         sandboxes and warm pools
+                  tasks     list|show|logs|cancel|resume          agent tasks and their events
+                  skills    list|show|validate                    directory and bundle skills
+                Agent: run SKILL --input TEXT|@FILE [--follow]    run a skill as a durable task
                 Plugins may add areas: with the daemon running, 'crustyclaw help AREA' shows theirs too.
 
                 'crustyclaw AREA VERB --help' prints a verb's usage, options and an example; with no

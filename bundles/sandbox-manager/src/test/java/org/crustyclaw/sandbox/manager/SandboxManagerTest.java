@@ -205,6 +205,38 @@ class SandboxManagerTest {
                 .containsEntry("exitCode", "0");
     }
 
+    /** A run that fails after its start was recorded (the sandbox could not be made) still gets its end. */
+    @Test
+    void aRunThatFailsBeforeItStartsIsRecordedAsAFailedEnd() throws Exception {
+        manager.removeBackend(bwrap);
+        manager.addBackend(new FakeBackend("bwrap", IsolationLevel.L2) {
+            @Override
+            public ExecResult run(org.crustyclaw.api.sandbox.SandboxSpec spec, java.util.function.Consumer<OutputLine> out)
+                    throws org.crustyclaw.api.sandbox.SandboxException {
+                throw new org.crustyclaw.api.sandbox.SandboxException("bwrap: cannot create the namespace");
+            }
+        });
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(TrustTier.INTERNAL))
+                .hasMessageContaining("cannot create the namespace");
+        assertThat(audit.events).extracting(e -> e.payload().get("phase")).containsExactly("start", "end");
+        assertThat(audit.events.get(1).payload()).containsEntry("ending", "FAILED")
+                .containsEntry("reason", "bwrap: cannot create the namespace").containsEntry("backend", "bwrap");
+    }
+
+    @Test
+    void aBackendThatBreaksStillEndsItsStartEvent() throws Exception {
+        manager.removeBackend(bwrap);
+        manager.addBackend(new FakeBackend("bwrap", IsolationLevel.L2) {
+            @Override
+            public ExecResult run(org.crustyclaw.api.sandbox.SandboxSpec spec, java.util.function.Consumer<OutputLine> out) {
+                throw new IllegalStateException("backend bug");
+            }
+        });
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(TrustTier.INTERNAL)).hasMessage("backend bug");
+        assertThat(audit.events).extracting(e -> e.payload().get("phase")).containsExactly("start", "end");
+        assertThat(audit.events.get(1).payload()).containsEntry("ending", "FAILED").containsEntry("reason", "backend bug");
+    }
+
     @Test
     void aRunTheAuditLogCannotRecordDoesNotStart() throws Exception {
         manager.unsetAudit(audit);
