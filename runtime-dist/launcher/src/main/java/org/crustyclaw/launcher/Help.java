@@ -68,6 +68,19 @@ final class Help {
 
                     example:
                       crustyclaw version
+                    """), Map.entry("doctor", """
+                    usage: crustyclaw doctor [--fix] [--json]
+                    What each sandbox backend needs on this host (package, dockerd, the runsc runtime,
+                    the base image, QEMU and the microVM guest, KVM) and the exact command that supplies
+                    it, checked without a daemon. --fix, as root, installs what bwrap (L2, one package)
+                    lacks and checks again. Exit 0 when a backend at L2 or above is ready, 1 otherwise.
+
+                    options:
+                      --fix    as root: do bwrap's host setup (apt-get install bubblewrap) first
+                      --json   print JSON instead of the human form
+
+                    example:
+                      sudo crustyclaw doctor --fix
                     """), Map.entry("shell", """
                     usage: crustyclaw shell
                     An interactive Gogo shell in the running daemon: 'help' lists every command,
@@ -76,7 +89,7 @@ final class Help {
                     example:
                       echo 'sandbox:list' | crustyclaw shell
                     """), Map.entry("daemon", """
-                    usage: crustyclaw VERB   (VERB: start, stop, status, version, shell)
+                    usage: crustyclaw VERB   (VERB: start, stop, status, version, shell, doctor)
                     daemon: the verbs the launcher runs itself
 
                     verbs:
@@ -90,6 +103,8 @@ final class Help {
                           version, commit, build time, Java
                       crustyclaw shell
                           interactive Gogo shell in the daemon
+                      crustyclaw doctor [--fix] [--json]
+                          what each sandbox backend needs here, and the command for it
 
                     Run 'crustyclaw VERB --help' for a verb's options and an example.
                     """));
@@ -160,6 +175,7 @@ final class Help {
                   status [--json]           running or not, health, bundles, plugins (exit 1: unhealthy, 3: not running)
                   version [--json]          version, commit, build time, Java
                   shell                     interactive Gogo shell in the daemon
+                  doctor [--fix] [--json]   what each sandbox backend needs here, and the command for it
 
                 Areas (crustyclaw help AREA lists an area's verbs):
                   config    show|validate|reload|reference|path   the configuration file

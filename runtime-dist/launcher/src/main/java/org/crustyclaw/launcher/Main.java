@@ -71,6 +71,9 @@ public final class Main {
             case "version":
                 onlyFlags(rest, "version", "--json");
                 return commands.version(rest.contains("--json"));
+            case "doctor":
+                onlyFlags(rest, "doctor", "--json", "--fix");
+                return Doctor.run(layout, System.getenv(), out, rest.contains("--json"), rest.contains("--fix"));
             case "shell":
                 onlyFlags(rest, "shell");
                 return commands.shell();
@@ -114,6 +117,12 @@ public final class Main {
         boolean json = rest.remove("--json");
         if (rest.isEmpty()) {
             out.print(Help.overview());
+            // A running daemon knows every area, plugins' too; with none, the overview is all there is.
+            new Commands(Layout.resolve(config, System.getenv()), out, err).daemonAreas().ifPresent(areas -> {
+                out.println();
+                out.println("Areas of the running daemon:");
+                out.print(areas);
+            });
             return OK;
         }
         if (rest.size() > 2) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.List;
@@ -278,8 +279,10 @@ public final class SandboxManager implements Sandboxes {
         try {
             decision = answer.toCompletableFuture().get();
         } catch (InterruptedException e) {
+            // The requester went away (its client was killed): nobody is left for an answer to release.
+            withdraw(service, id, "the requester stopped waiting (its client went away or the run was cancelled)");
             Thread.currentThread().interrupt();
-            return Optional.of("cancelled while waiting for approval " + id);
+            return Optional.of("cancelled while waiting for approval " + id + "; the request was withdrawn");
         } catch (ExecutionException e) {
             throw new SandboxException("approval " + id + " failed: " + e.getCause().getMessage(), e.getCause());
         }
@@ -289,6 +292,26 @@ public final class SandboxManager implements Sandboxes {
         }
         notes.add("approved as " + id + " by " + decision.by());
         return Optional.empty();
+    }
+
+    /**
+     * Withdraws on a thread of its own and waits for it: this thread is being interrupted (more
+     * than once, as the client's output stream fails too), which would cut the audited write short.
+     */
+    private static void withdraw(Approvals service, String id, String reason) {
+        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> service.withdraw(id, reason));
+        for (;;) {
+            try {
+                done.get();
+                return;
+            } catch (InterruptedException e) {
+                // keep waiting: the caller sets the flag again once the withdrawal is on record
+            } catch (ExecutionException e) {
+                System.getLogger(SandboxManager.class.getName()).log(System.Logger.Level.WARNING,
+                        "approval " + id + " could not be withdrawn: " + e.getCause().getMessage());
+                return;
+            }
+        }
     }
 
     @Override
