@@ -152,4 +152,25 @@ class NoDaemonTest {
         assertThat(r.exit()).as("%s", r).isZero();
         assertThat(r.out()).contains("start", "stop", "status", "config", "plugins", "version");
     }
+
+    @Test
+    void areaHelpAndUsageWorkWithoutADaemon() {
+        Result area = dist.run("help", "audit");
+        assertThat(area.exit()).as("%s", area).isZero();
+        assertThat(area.out()).contains("crustyclaw audit tail [-n N] [-f] [--json]", "crustyclaw audit verify");
+        Result verb = dist.run("policy", "check", "--help");
+        assertThat(verb.exit()).as("%s", verb).isZero();
+        assertThat(verb.out()).startsWith("usage: crustyclaw policy check --role ROLE --action ACTION").contains("example:");
+        assertThat(dist.socket()).as("help starts no daemon").doesNotExist();
+    }
+
+    @Test
+    void unknownVerbsListTheAreasAndKnownOnesSayNotRunning() {
+        Result unknown = dist.run("frobnicate");
+        assertThat(unknown.exit()).as("%s", unknown).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown verb 'frobnicate'", "audit, config, plugins, policy, review, sandbox, secrets");
+        Result known = dist.run("audit", "tail");
+        assertThat(known.exit()).as("%s", known).isEqualTo(3);
+        assertThat(known.err()).contains("not running");
+    }
 }

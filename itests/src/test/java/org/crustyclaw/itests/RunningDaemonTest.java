@@ -121,4 +121,53 @@ class RunningDaemonTest {
             assertThat(r.err()).as("names the offending word: %s", r).contains(args[args.length - 1]);
         }
     }
+
+    @Test
+    void everyAreaAndVerbHasHelpWithAnExample() {
+        for (String area : List.of("policy", "audit", "review", "sandbox", "secrets", "config", "plugins")) {
+            Result listing = dist.run("help", area);
+            assertThat(listing.exit()).as("%s", listing).isZero();
+            assertThat(listing.out()).as("%s", listing).startsWith("usage: crustyclaw " + area + " VERB");
+            JsonNode usage = dist.run("help", area, "--json").json();
+            assertThat(usage.path("verbs").size()).as("%s", usage).isPositive();
+            for (JsonNode verb : usage.path("verbs")) {
+                String name = verb.path("name").asText();
+                assertThat(listing.out()).contains("crustyclaw " + area + " " + name);
+                Result help = dist.run(area, name, "--help");
+                assertThat(help.exit()).as("%s", help).isZero();
+                assertThat(help.out()).as("%s", help).startsWith("usage: crustyclaw " + area + " " + name)
+                        .containsPattern("examples?:\n  .*crustyclaw " + area + " " + name);
+            }
+        }
+    }
+
+    @Test
+    void usageErrorsNameTheOptionTheValueAndTheUsage() {
+        String[][] cases = {
+                {"audit tail -n abc", "-n 'abc' is not a whole number", "usage: crustyclaw audit tail [-n N]"},
+                {"audit export --since", "--since needs a value", "usage: crustyclaw audit export"},
+                {"secrets rm", "missing NAME", "usage: crustyclaw secrets rm"},
+                {"review reject", "missing ID", "usage: crustyclaw review reject"},
+                {"plugins install", "missing FILE", "usage: crustyclaw plugins install FILE"},
+                {"policy test", "missing FILE", "usage: crustyclaw policy test"},
+                {"policy check --action tool.call", "missing --role ROLE", "usage: crustyclaw policy check --role ROLE"},
+                {"sandbox list --frob", "unknown option '--frob'", "usage: crustyclaw sandbox list"},
+                {"review show a b", "unexpected argument 'b'", "usage: crustyclaw review show"}};
+        for (String[] c : cases) {
+            Result r = dist.run(c[0].split(" "));
+            assertThat(r.exit()).as("%s", r).isEqualTo(2);
+            assertThat(r.err()).as("%s", r).contains("usage error: " + String.join(" ", List.of(c[0].split(" ")).subList(0, 2)) + ": " + c[1])
+                    .contains(c[2]).doesNotContain("coerce", "String", "CommandSession", "Exception");
+        }
+    }
+
+    @Test
+    void anUnknownVerbListsTheAreas() {
+        for (String[] args : new String[][] {{"frobnicate"}, {"frobnicate", "now"}}) {
+            Result r = dist.run(args);
+            assertThat(r.exit()).as("%s", r).isEqualTo(2);
+            assertThat(r.err()).as("%s", r).contains("unknown").contains("frobnicate")
+                    .contains("audit, config, plugins, policy, review, sandbox, secrets");
+        }
+    }
 }

@@ -28,8 +28,24 @@ final class AdminClient implements AutoCloseable {
         this.out = Frames.output(channel);
     }
 
-    /** A connection, or empty when no daemon answers on {@code socket}. */
-    static Optional<AdminClient> connect(Path socket) {
+    /**
+     * The daemon took the connection but turned it away (too many connections): it runs, so this
+     * is a failure (exit 1) saying so, never "not running".
+     */
+    static final class Busy extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Busy(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * A connection, or empty when no daemon answers on {@code socket}.
+     *
+     * @throws Busy when the daemon answered but refused the connection
+     */
+    static Optional<AdminClient> connect(Path socket) throws Busy {
         if (!Files.exists(socket)) {
             return Optional.empty();
         }
@@ -42,8 +58,14 @@ final class AdminClient implements AutoCloseable {
                 return Optional.empty();
             }
             AdminClient client = new AdminClient(channel);
-            Frames.write(client.out, Frames.WORKDIR, Path.of("").toAbsolutePath().toString());
+            try {
+                Frames.write(client.out, Frames.WORKDIR, Path.of("").toAbsolutePath().toString());
+            } catch (IOException e) {
+                throw client.refusal(e);
+            }
             return Optional.of(client);
+        } catch (Busy e) {
+            throw e;
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -51,7 +73,11 @@ final class AdminClient implements AutoCloseable {
 
     /** Runs one command (its Gogo name first), copying its output as it comes; returns its exit code. */
     int run(List<String> arguments, Optional<InputStream> stdin, PrintStream stdout, PrintStream stderr) throws IOException {
-        Frames.command(out, arguments);
+        try {
+            Frames.command(out, arguments);
+        } catch (IOException e) {
+            throw refusal(e);
+        }
         stdin.ifPresentOrElse(this::pump, () -> {
             try {
                 Frames.write(out, Frames.STDIN_EOF, new byte[0], 0, 0);
@@ -60,6 +86,24 @@ final class AdminClient implements AutoCloseable {
             }
         });
         return readUntilExit(stdout, stderr);
+    }
+
+    /**
+     * Whether the daemon has closed this connection while it was idle: between commands nothing
+     * may arrive, so readable bytes or an end of stream mean it is gone.
+     */
+    boolean idleClosed() throws IOException {
+        if (in.available() > 0) {
+            return true;
+        }
+        channel.configureBlocking(false);
+        try {
+            java.nio.ByteBuffer probe = java.nio.ByteBuffer.allocate(1);
+            int n = channel.read(probe);
+            return n != 0;
+        } finally {
+            channel.configureBlocking(true);
+        }
     }
 
     /** Runs one line typed in the shell. */
@@ -87,6 +131,32 @@ final class AdminClient implements AutoCloseable {
             }
         }
         throw new IOException("the daemon closed the connection before the command finished");
+    }
+
+    /**
+     * What the daemon said before it closed a connection we could not write to: its refusal
+     * (read from what it sent first), or that it closed the connection at once.
+     */
+    private Busy refusal(IOException writeFailed) {
+        StringBuilder said = new StringBuilder();
+        try {
+            Frames.Frame frame;
+            while ((frame = Frames.read(in)) != null && frame.type() != Frames.EXIT) {
+                if (frame.type() == Frames.STDERR || frame.type() == Frames.STDOUT) {
+                    said.append(frame.text());
+                }
+            }
+        } catch (IOException e) {
+            // what it said so far is all there is
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing a connection the daemon closed
+        }
+        String text = said.toString().strip();
+        return new Busy(text.isEmpty() ? "crustyclaw runs but closed the admin connection at once (" + writeFailed.getMessage()
+                + "); try again" : text);
     }
 
     /** Copies our stdin to the daemon in the background, then says EOF. */

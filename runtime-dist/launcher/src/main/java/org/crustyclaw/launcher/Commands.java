@@ -124,9 +124,21 @@ final class Commands {
         ConfigVerdict.passed(layout, token);
         long deadline = started + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            if (answers()) {
+            Optional<StatusAnswer> answer;
+            try {
+                answer = statusAnswer();
+            } catch (IOException e) {
+                answer = Optional.empty();
+            }
+            if (answer.isPresent()) {
                 out.printf("crustyclaw started (pid %d) in %.2fs; state %s%n", DaemonRunner.runningPid(layout.pidFile()),
                         (System.nanoTime() - started) / 1e9, layout.state());
+                if (answer.get().code() != Main.OK) {
+                    // It runs, but something it needs is broken: say so now, not at the first command that fails.
+                    err.print(answer.get().err());
+                    err.println("see 'crustyclaw status' and " + layout.logDir().resolve("crustyclaw.log"));
+                    return Main.FAILED;
+                }
                 return Main.OK;
             }
             if (!daemon.isAlive()) {
@@ -140,12 +152,23 @@ final class Commands {
         return Main.FAILED;
     }
 
-    /** True once the daemon runs its own status command: every start level is up, not only the socket. */
-    private boolean answers() throws IOException {
-        try {
-            return quietly("crustyclaw:status").isPresent();
-        } catch (IOException e) {
-            return false;
+    /** What the daemon's status said: exit 0 healthy, 1 running but unhealthy (with why); empty when nothing answered it. */
+    private record StatusAnswer(int code, String out, String err) {}
+
+    private Optional<StatusAnswer> statusAnswer() throws IOException {
+        Optional<AdminClient> client = AdminClient.connect(layout.socket());
+        if (client.isEmpty()) {
+            return Optional.empty();
+        }
+        var stdout = new java.io.ByteArrayOutputStream();
+        var stderr = new java.io.ByteArrayOutputStream();
+        try (AdminClient c = client.get()) {
+            int code = c.run(List.of("crustyclaw:status"), Optional.empty(), new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                    new PrintStream(stderr, true, StandardCharsets.UTF_8));
+            String text = stdout.toString(StandardCharsets.UTF_8);
+            boolean isStatus = text.startsWith("crustyclaw ") && text.lines().findFirst().orElse("").contains(" running");
+            return code == Main.OK || code == Main.FAILED && isStatus
+                    ? Optional.of(new StatusAnswer(code, text, stderr.toString(StandardCharsets.UTF_8))) : Optional.empty();
         }
     }
 
@@ -231,8 +254,8 @@ final class Commands {
         if (interactive) {
             out.println("CrustyClaw shell: Gogo commands run in the daemon. 'help' lists them, 'exit' leaves.");
         }
-        try (AdminClient c = client.get();
-                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+        AdminClient c = client.get();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             int last = Main.OK;
             while (true) {
                 if (interactive) {
@@ -243,10 +266,25 @@ final class Commands {
                 if (line == null || line.strip().equals("exit")) {
                     return last;
                 }
-                if (!line.isBlank()) {
-                    last = c.line(line, out, err);
+                if (line.isBlank()) {
+                    continue;
                 }
+                if (c.idleClosed()) {
+                    // The daemon closes connections idle past [admin] idle_timeout_seconds; a new one
+                    // is a new Gogo session (its variables are gone).
+                    c.close();
+                    Optional<AdminClient> again = AdminClient.connect(layout.socket());
+                    if (again.isEmpty()) {
+                        err.println("crustyclaw is not running any more");
+                        return Main.NOT_RUNNING;
+                    }
+                    c = again.get();
+                    err.println("(reconnected: the idle connection was closed; shell variables are reset)");
+                }
+                last = c.line(line, out, err);
             }
+        } finally {
+            c.close();
         }
     }
 

@@ -33,8 +33,10 @@ final class Help {
                     """,
             "status", """
                     usage: crustyclaw status [--json]
-                    Running or not, pid, uptime, version, bundles by state, plugins by SPI type, channels.
-                    Exit 0 when the daemon runs, 3 when it does not.
+                    Running or not, pid, uptime, version, bundles by state, plugins by SPI type, channels,
+                    and each service's health (the state database, audit log, approvals, secret store).
+                    Exit 0 when the daemon runs and is healthy, 1 when it runs but a service is not
+                    (one line on stderr says which), 3 when it does not run.
 
                     options:
                       --json   print JSON instead of the human form
@@ -70,7 +72,7 @@ final class Help {
                       crustyclaw stop
                           drain and stop the daemon
                       crustyclaw status [--json]
-                          running or not, bundles, plugins (exit 3: not running)
+                          running or not, health, bundles, plugins (exit 1: unhealthy, 3: not running)
                       crustyclaw version [--json]
                           version, commit, build time, Java
                       crustyclaw shell
@@ -139,7 +141,7 @@ final class Help {
                 Daemon (crustyclaw help daemon):
                   start [--foreground]      start the daemon (returns when it answers)
                   stop                      drain and stop the daemon
-                  status [--json]           running or not, bundles, plugins (exit 3: not running)
+                  status [--json]           running or not, health, bundles, plugins (exit 1: unhealthy, 3: not running)
                   version [--json]          version, commit, build time, Java
                   shell                     interactive Gogo shell in the daemon
 

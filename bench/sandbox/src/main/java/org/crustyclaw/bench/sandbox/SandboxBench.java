@@ -76,6 +76,13 @@ public final class SandboxBench {
         for (SandboxBackend b : List.of(bwrap, runc, runsc)) {
             manager.addBackend(b);
         }
+        var audit = new org.crustyclaw.security.audit.SqliteAuditLog(tmp.resolve("crustyclaw.db"), t -> t,
+                java.time.Duration.ofSeconds(10));
+        var policy = new org.crustyclaw.security.policy.PolicyService(audit, java.time.Clock.systemUTC());
+        policy.apply("bench.toml", "[[policy.rules]]\nid = \"bench\"\nrole = \"operator\"\naction = \"sandbox.exec\"\n"
+                + "resource = \"sandbox.*\"\neffect = \"allow\"\n");
+        manager.setPolicy(policy);
+        manager.setAudit(audit);
         Subject bench = new Subject("bench", Set.of("operator"), Optional.empty(), Optional.empty());
         System.out.printf(Locale.ROOT, "%nwarm pool, %d runs of `true` per level (sandbox handed out when idle)%n", RUNS);
         System.out.printf(Locale.ROOT, "%-6s %-14s %12s %12s %14s%n", "level", "backend", "acquire p50",

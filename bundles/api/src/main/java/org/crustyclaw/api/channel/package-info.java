@@ -5,7 +5,7 @@
  * {@link java.util.Optional} or empty collections.
  */
 @Export
-@Version("1.0.0")
+@Version("2.0.0")
 package org.crustyclaw.api.channel;
 
 import org.osgi.annotation.bundle.Export;

@@ -5,7 +5,7 @@
  * {@link java.util.Optional} or empty collections.
  */
 @Export
-@Version("1.2.0")
+@Version("2.1.0")
 package org.crustyclaw.api.sandbox;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,7 +3,10 @@ package org.crustyclaw.api.tool;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
+
+import org.crustyclaw.api.egress.EgressSession;
 
 import org.crustyclaw.api.sandbox.ExecResult;
 import org.crustyclaw.api.sandbox.OutputLine;
@@ -50,4 +53,16 @@ public interface ToolContext {
 
     /** The most characters a result may carry; a tool truncates beyond it with a visible note. */
     int maxOutputChars();
+
+    /**
+     * The task's way out: the egress session the runtime opened for the skill's sandbox with
+     * the skill's egress rules (default-deny, audited by the credential proxy). A tool that
+     * reaches the network (such as {@code http_fetch}) goes through its proxy and nowhere else.
+     *
+     * @return empty when the skill may reach nothing or no egress service is installed
+     * @since 2.1
+     */
+    default Optional<EgressSession> egress() {
+        return Optional.empty();
+    }
 }

@@ -23,7 +23,12 @@ final class Values {
             }
             return scalar(value, attr);
         }
-        List<TomlValue> items = value instanceof TomlArray a ? a.values() : List.of(value);
+        if (!(value instanceof TomlArray a)) {
+            // A list key given one bare value ("x" for ["x"]) is a mistake worth naming, not a list of one.
+            throw new IllegalArgumentException("expected a list of " + plural(attr) + ", e.g. [" + example(attr) + "], found "
+                    + value.typeName() + " " + shown(value, attr));
+        }
+        List<TomlValue> items = a.values();
         if (attr.cardinality() > 0 && items.size() > attr.cardinality()) {
             throw new IllegalArgumentException("expected at most " + attr.cardinality() + " values, found " + items.size());
         }
@@ -101,6 +106,24 @@ final class Values {
     private static IllegalArgumentException mismatch(TomlValue value, Schema.Attr attr) {
         return new IllegalArgumentException("expected " + describe(attr) + ", found " + value.typeName() + " "
                 + shown(value, attr));
+    }
+
+    private static String plural(Schema.Attr attr) {
+        return switch (attr.type()) {
+            case "Password", "String", "Char", "Character" -> "strings";
+            case "Boolean" -> "true or false values";
+            case "Double", "Float" -> "numbers";
+            default -> "integers";
+        };
+    }
+
+    private static String example(Schema.Attr attr) {
+        return switch (attr.type()) {
+            case "Password", "String", "Char", "Character" -> "\"a\", \"b\"";
+            case "Boolean" -> "true, false";
+            case "Double", "Float" -> "1.5, 2.0";
+            default -> "1, 2";
+        };
     }
 
     private static String describe(Schema.Attr attr) {

@@ -98,6 +98,22 @@ class ConfigCheckerTest {
     }
 
     @Test
+    void aBareValueWhereAListIsExpectedIsAProblem() throws TomlException {
+        assertThat(check("[daemon]\njvm_options = \"x\"\n").problems()).singleElement().hasToString(
+                "c.toml:2:1: daemon.jvm_options: expected a list of strings, e.g. [\"a\", \"b\"], found string \"x\"");
+    }
+
+    @Test
+    void aHugeKeyIsCutInTheProblemButTheLocationIsKept() throws TomlException {
+        String key = "k".repeat(1 << 20);
+        ConfigProblem p = check("[daemon]\n" + key + " = 1\n").problems().get(0);
+        assertThat(p.toString()).startsWith("c.toml:2:1: daemon.kkkk").contains("(1048583 characters)", "(1048579 characters)")
+                .contains("expected one of: api_token, jvm_options").hasSizeLessThan(1000);
+        assertThat(p.line()).isEqualTo(2);
+        assertThat(p.column()).isEqualTo(1);
+    }
+
+    @Test
     void keysMapBetweenSnakeAndCamelCase() {
         assertThat(Keys.camel("require_signed_plugins")).isEqualTo("requireSignedPlugins");
         assertThat(Keys.snake("requireSignedPlugins")).isEqualTo("require_signed_plugins");

@@ -50,6 +50,8 @@ final class AdminConnection implements AutoCloseable {
     private final AtomicReference<Thread> running = new AtomicReference<>();
     private final UnaryOperator<String> scrub;
     private final Supplier<Optional<CommandCatalog>> catalog;
+    /** When the client last sent a frame or a command of it ended. */
+    private volatile long lastActive = System.nanoTime();
 
     AdminConnection(SocketChannel channel, CommandProcessor processor, UnaryOperator<String> scrub,
             Supplier<Optional<CommandCatalog>> catalog) throws IOException {
@@ -77,6 +79,7 @@ final class AdminConnection implements AutoCloseable {
         Thread worker = null;
         Frames.Frame frame;
         while ((frame = Frames.read(in)) != null) {
+            lastActive = System.nanoTime();
             switch (frame.type()) {
                 case Frames.COMMAND, Frames.LINE -> {
                     if (worker != null) {
@@ -115,10 +118,14 @@ final class AdminConnection implements AutoCloseable {
             }
             code = 0;
         } catch (Exception e) {
-            code = Failures.exitCode(e);
+            code = Failures.exitCode(e, catalog.get());
             session.getConsole().flush();
-            error(scrub.apply(Failures.message(e, catalog.get())));
+            LOG.log(Level.DEBUG, "command failed: " + e, e);
+            String shown = Failures.serviceMissing(e) && request.type() == Frames.COMMAND
+                    ? Failures.unavailable(request.arguments().get(0)) : Failures.message(e, catalog.get());
+            error(scrub.apply(shown));
         }
+        lastActive = System.nanoTime();
         try {
             session.getConsole().flush();
             Frames.exit(out, code);
@@ -168,6 +175,21 @@ final class AdminConnection implements AutoCloseable {
         }
     }
 
+    /** How long the connection has run nothing and sent nothing; 0 while a command runs. */
+    long idleNanos() {
+        Thread t = running.get();
+        return t != null && t.isAlive() ? 0 : System.nanoTime() - lastActive;
+    }
+
+    /** Closes the socket from another thread; {@link #serve} then ends. */
+    void closeChannel() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing an idle admin connection: " + e.getMessage());
+        }
+    }
+
     @Override
     public void close() throws IOException {
         session.close();
@@ -207,17 +229,49 @@ final class AdminConnection implements AutoCloseable {
     static final class Failures {
         private Failures() {}
 
-        static int exitCode(Throwable e) {
+        static int exitCode(Throwable e, Optional<CommandCatalog> catalog) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof CommandFailedException f) {
                     return f.exitCode();
                 }
                 if (t.getClass().getName().equals("org.apache.felix.gogo.runtime.CommandNotFoundException")
+                        && !unavailable(t, catalog)
                         || t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).startsWith("Cannot coerce")) {
                     return 2;
                 }
             }
             return 1;
+        }
+
+        /**
+         * Gogo found the command but SCR could not give it its object (a reference it needs is
+         * missing): Gogo then calls a method on null.
+         */
+        static boolean serviceMissing(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof NullPointerException) {
+                    for (StackTraceElement frame : t.getStackTrace()) {
+                        if (frame.getClassName().startsWith("org.apache.felix.gogo.runtime.")) {
+                            return true;
+                        }
+                        if (!frame.getClassName().startsWith("java.")) {
+                            return false;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+
+        static String unavailable(String command) {
+            return "error: '" + command.replace(':', ' ') + "' is not available: a service it needs did not start"
+                    + " (run 'crustyclaw status'; details in the daemon log)";
+        }
+
+        /** A command Gogo does not find though the catalog lists it: installed, but its services are down. */
+        private static boolean unavailable(Throwable notFound, Optional<CommandCatalog> catalog) {
+            String[] name = String.valueOf(notFound.getMessage()).replace("Command not found: ", "").split(":", 2);
+            return name.length == 2 && catalog.flatMap(c -> c.area(name[0])).flatMap(a -> a.verb(name[1])).isPresent();
         }
 
         static String message(Throwable e, Optional<CommandCatalog> catalog) {
@@ -227,6 +281,10 @@ final class AdminConnection implements AutoCloseable {
                 }
                 if (t.getClass().getName().equals("org.apache.felix.gogo.runtime.CommandNotFoundException")) {
                     String command = String.valueOf(t.getMessage()).replace("Command not found: ", "");
+                    if (unavailable(t, catalog)) {
+                        // Catalogued, so installed: its component is there but a service it needs did not start.
+                        return unavailable(command);
+                    }
                     return "error: unknown command " + command.replace(':', ' ') + catalog.map(c -> "; the areas are: "
                             + String.join(", ", c.areas().stream().map(AreaUsage::name).toList())).orElse("")
                             + " (run 'crustyclaw --help', or 'help' in the shell)";

@@ -41,7 +41,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * L2 through bubblewrap: every namespace (user, pid, mount, net, ipc, uts, cgroup), the
  * host's system directories bound read-only, the workspace read-write at its own path, a
  * seccomp filter, no capabilities, a clean environment, and cgroup limits made by hand.
- * When the daemon is root the sandbox also drops to an unprivileged host user.
+ * When the daemon is root the sandbox also drops to an unprivileged host user. A spec with
+ * egress gets the credential proxy's socket and the {@link EgressRelay} bound in: the
+ * network namespace stays empty, the relay on its loopback is the only way out.
  */
 @Component(configurationPid = BwrapBackend.PID)
 @SandboxBackendName(backend = BwrapBackend.NAME, level = "L2")
@@ -88,6 +90,10 @@ public final class BwrapBackend implements SandboxBackend {
     private final CgroupTree.Result cgroups;
     private final Path privateDir;
     private final Path seccompFile;
+    /** The egress relay's class file, readable by the sandbox user: bound into sandboxes with egress. */
+    private final Path relayDir;
+    private static final Path JAVA_HOME = Path.of(System.getProperty("java.home"));
+    private final List<Path> jdkLinks;
     private final boolean daemonIsRoot;
     private final List<BwrapCommand.ReadOnlyPath> readOnlyPaths;
     private final ExecutorService pumps;
@@ -120,6 +126,22 @@ public final class BwrapBackend implements SandboxBackend {
         Files.writeString(etc.resolve("group"), "root:x:0:\nnogroup:x:65534:\nsandbox:x:" + config.sandboxGid()
                 + ":\n", StandardCharsets.US_ASCII);
         this.readOnlyPaths = readOnlyPaths(List.of(config.readOnlyBinds()));
+        this.relayDir = Files.createDirectory(privateDir.resolve("relay"));
+        String classFile = EgressRelay.class.getName().replace('.', '/') + ".class";
+        Path relayClass = relayDir.resolve(classFile);
+        Files.createDirectories(relayClass.getParent());
+        try (var in = EgressRelay.class.getClassLoader().getResourceAsStream(classFile)) {
+            if (in == null) {
+                throw new IOException("the bundle lacks " + classFile);
+            }
+            Files.copy(in, relayClass);
+        }
+        this.jdkLinks = linkedDirectories(JAVA_HOME);
+        try (var paths = Files.walk(relayDir)) {
+            for (Path p : paths.toList()) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
         this.pumps = Executors.newCachedThreadPool(daemonThreads("bwrap-output-"));
         this.timers = new ScheduledThreadPoolExecutor(1, daemonThreads("bwrap-housekeeping-"));
         timers.setRemoveOnCancelPolicy(true);
@@ -160,6 +182,26 @@ public final class BwrapBackend implements SandboxBackend {
             result.add(new BwrapCommand.ReadOnlyPath(p, target));
         }
         return List.copyOf(result);
+    }
+
+    /** The directories outside {@code jdk} that its symlinks point into (the relay's JVM reads them). */
+    static List<Path> linkedDirectories(Path jdk) throws IOException {
+        java.util.Set<Path> dirs = new java.util.TreeSet<>();
+        try (var files = Files.walk(jdk.resolve("conf"))) {
+            for (Path p : files.toList()) {
+                if (Files.isSymbolicLink(p)) {
+                    try {
+                        Path real = p.toRealPath();
+                        if (!real.startsWith(jdk.toRealPath()) && !real.startsWith("/usr")) {
+                            dirs.add(real.getParent());
+                        }
+                    } catch (IOException e) {
+                        // dangling: the JVM will not find it outside either
+                    }
+                }
+            }
+        }
+        return List.copyOf(dirs);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -219,16 +261,19 @@ public final class BwrapBackend implements SandboxBackend {
 
     @Override
     public ExecResult run(SandboxSpec spec, Consumer<OutputLine> lines) throws SandboxException {
-        return BwrapSandbox.run(launch(spec.workspace(), spec.limits(), spec.image()), spec.command(),
+        Optional<BwrapCommand.Egress> egress = spec.egress().map(socket -> new BwrapCommand.Egress(socket, relayDir,
+                JAVA_HOME, jdkLinks));
+        return BwrapSandbox.run(launch(spec.workspace(), spec.limits(), spec.image(), egress), spec.command(),
                 spec.environment(), lines);
     }
 
     @Override
     public PreparedSandbox prepare(Path workspace, ResourceLimits limits, String image) throws SandboxException {
-        return BwrapSandbox.prepare(launch(workspace, limits, image));
+        return BwrapSandbox.prepare(launch(workspace, limits, image, Optional.empty()));
     }
 
-    private BwrapSandbox.Launch launch(Path workspace, ResourceLimits limits, String image) throws SandboxException {
+    private BwrapSandbox.Launch launch(Path workspace, ResourceLimits limits, String image,
+            Optional<BwrapCommand.Egress> egress) throws SandboxException {
         if (!"base".equals(image)) {
             throw new IllegalArgumentException("bwrap runs the host's system directories: image '" + image
                     + "' is not available, only 'base'");
@@ -249,7 +294,7 @@ public final class BwrapBackend implements SandboxBackend {
         }
         BwrapCommand.Host host = new BwrapCommand.Host(binary, setpriv,
                 daemonIsRoot ? Optional.of(ids) : Optional.empty(), readOnlyPaths, privateDir.resolve("etc"));
-        ProcessBuilder builder = new ProcessBuilder(BwrapCommand.argv(host, workspace, ids[0], ids[1], limits));
+        ProcessBuilder builder = new ProcessBuilder(BwrapCommand.argv(host, workspace, ids[0], ids[1], limits, egress));
         Map<String, String> env = builder.environment();
         env.clear();
         env.put("CC_CGROUP_PROCS", String.join(" ", cgroup.procsFiles().stream().map(Path::toString).toList()));
@@ -257,7 +302,8 @@ public final class BwrapBackend implements SandboxBackend {
         env.put("CC_ETC", host.etcDir().toString());
         builder.directory(workspace.toFile());
         return new BwrapSandbox.Launch(builder, cgroup, workspace, limits,
-                Duration.ofMillis(config.graceMillis()), Duration.ofMillis(config.startTimeoutMillis()), pumps, timers);
+                Duration.ofMillis(config.graceMillis()), Duration.ofMillis(config.startTimeoutMillis()), pumps, timers,
+                egress);
     }
 
     /** The workspace's owner, unless that is root: a sandbox never runs as host root. */

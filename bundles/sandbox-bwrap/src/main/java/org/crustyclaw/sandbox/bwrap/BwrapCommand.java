@@ -59,10 +59,36 @@ final class BwrapCommand {
         }
     }
 
+    /** Where the relay listens inside: the sandbox's {@code http_proxy}. */
+    static final int EGRESS_PORT = 3128;
+    static final String EGRESS_DIR = "/run/crustyclaw/egress";
+    static final String RELAY_DIR = "/run/crustyclaw/relay";
+    static final String EGRESS_READY = "/tmp/.crustyclaw-egress-ready";
+    /** The relay's complaints, for the command to show when it cannot get out. */
+    static final String EGRESS_LOG = "/tmp/.crustyclaw-egress.log";
+
+    /**
+     * Egress through the credential proxy: its socket's directory and the relay's class
+     * directory are bound read-only, and the JDK that runs the relay is visible.
+     *
+     * @param socket   the proxy's Unix socket on the host
+     * @param relayDir the host directory holding the relay's class file
+     * @param javaHome the JDK whose {@code bin/java} runs the relay inside
+     * @param jdkLinks  directories outside the JDK that its files link to (Debian keeps
+     *                  {@code conf/security} under /etc), bound read-only at the same place
+     */
+    record Egress(Path socket, Path relayDir, Path javaHome, List<Path> jdkLinks) {}
+
     private BwrapCommand() {}
 
     /** argv of the host process; its environment must hold only CC_CGROUP_PROCS, CC_SECCOMP and CC_ETC. */
     static List<String> argv(Host host, Path workspace, int uid, int gid, ResourceLimits limits) {
+        return argv(host, workspace, uid, gid, limits, Optional.empty());
+    }
+
+    /** argv with, when {@code egress} is present, the proxy socket, the relay and the JDK bound in. */
+    static List<String> argv(Host host, Path workspace, int uid, int gid, ResourceLimits limits,
+            Optional<Egress> egress) {
         List<String> args = new ArrayList<>(List.of("/bin/sh", "-c", JOIN_SCRIPT, "crustyclaw-bwrap"));
         host.runAs().ifPresent(ids -> args.addAll(List.of(host.setpriv().toString(),
                 "--reuid=" + ids[0], "--regid=" + ids[1], "--clear-groups",
@@ -79,6 +105,17 @@ final class BwrapCommand {
                 "--perms", "0444", "--file", Integer.toString(GROUP_FD), "/etc/group",
                 "--proc", "/proc", "--dev", "/dev",
                 "--size", Long.toString(limits.diskBytes()), "--tmpfs", "/tmp"));
+        egress.ifPresent(e -> {
+            args.addAll(List.of("--ro-bind", e.socket().getParent().toString(), EGRESS_DIR,
+                    "--ro-bind", e.relayDir().toString(), RELAY_DIR));
+            String jdk = e.javaHome().toString();
+            if (host.readOnlyBinds().stream().noneMatch(p -> e.javaHome().startsWith(p.path()))) {
+                args.addAll(List.of("--ro-bind", jdk, jdk));
+            }
+            for (Path link : e.jdkLinks()) {
+                args.addAll(List.of("--ro-bind-try", link.toString(), link.toString()));
+            }
+        });
         String ws = workspace.toString();
         args.addAll(List.of("--bind", ws, ws, "--chdir", ws, "--remount-ro", "/",
                 "--", "/bin/sh", "-s"));
@@ -87,8 +124,31 @@ final class BwrapCommand {
 
     /** The script the inside shell runs: the exact environment, then exec of the command. */
     static String script(Path workspace, List<String> command, Map<String, String> environment) {
+        return script(workspace, command, environment, Optional.empty());
+    }
+
+    /**
+     * The script; with {@code egress} it first starts the relay (its output discarded, stdin
+     * closed so it cannot eat the script) and waits until it listens, then points the proxy
+     * variables at it.
+     */
+    static String script(Path workspace, List<String> command, Map<String, String> environment,
+            Optional<Egress> egress) {
         StringBuilder s = new StringBuilder();
         s.append("cd ").append(quote(workspace.toString())).append(" || exit 126\n");
+        egress.ifPresent(e -> {
+            s.append(quote(e.javaHome().resolve("bin/java").toString()))
+                    .append(" -Xshare:auto -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx24m -Xss512k -XX:-UsePerfData")
+                    .append(" -cp ").append(RELAY_DIR).append(' ').append(EgressRelay.class.getName()).append(' ')
+                    .append(EGRESS_PORT).append(' ').append(quote(EGRESS_DIR + "/" + e.socket().getFileName()))
+                    .append(' ').append(EGRESS_READY).append(" </dev/null >/dev/null 2>").append(EGRESS_LOG).append(" &\n")
+                    .append("i=0; while [ ! -e ").append(EGRESS_READY).append(" ]; do i=$((i+1)); if [ $i -gt 2000 ];")
+                    .append(" then echo 'crustyclaw: the egress relay did not start' >&2; exit 125; fi; sleep 0.005; done\n");
+            for (String name : new String[] {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"}) {
+                s.append("export ").append(name).append("=http://127.0.0.1:").append(EGRESS_PORT).append('\n');
+            }
+            s.append("export no_proxy= NO_PROXY=\n");
+        });
         if (!environment.containsKey("PATH")) {
             s.append("export PATH=").append(quote(DEFAULT_PATH)).append('\n');
         }

@@ -65,7 +65,8 @@ final class BwrapSandbox implements PreparedSandbox {
      * removing the groups of finished sandboxes.
      */
     record Launch(ProcessBuilder builder, Cgroup cgroup, Path workspace, ResourceLimits limits,
-            Duration grace, Duration startTimeout, Executor pumps, ScheduledExecutorService timers) {}
+            Duration grace, Duration startTimeout, Executor pumps, ScheduledExecutorService timers,
+            java.util.Optional<BwrapCommand.Egress> egress) {}
 
     /** Starts the sandbox and waits until the shell inside answers, so it is ready to exec. */
     static BwrapSandbox prepare(Launch launch) throws SandboxException {
@@ -84,7 +85,7 @@ final class BwrapSandbox implements PreparedSandbox {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("command is empty: give the program to run");
         }
-        String script = BwrapCommand.script(launch.workspace(), command, environment);
+        String script = BwrapCommand.script(launch.workspace(), command, environment, launch.egress());
         BwrapSandbox sandbox = start(launch);
         sandbox.used.set(true);
         try {

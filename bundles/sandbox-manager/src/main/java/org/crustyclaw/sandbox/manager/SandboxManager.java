@@ -143,7 +143,8 @@ public final class SandboxManager implements Sandboxes {
         this.workspaces = new Workspaces(root, config.workspaceSnapshot().isBlank() ? Optional.empty()
                 : Optional.of(Path.of(config.workspaceSnapshot())), config.sandboxUid(), config.sandboxGid(),
                 config.workspaceQuota(), config.workspacesKept(), this::rootClaimed);
-        this.pool = new WarmPool(WarmPool.parse(config.pools()), poolLimits, workspaces, this::select);
+        this.pool = new WarmPool(WarmPool.parse(config.pools()), poolLimits, workspaces,
+                level -> selector.select(List.copyOf(backends), level));
         pool.start();
     }
 
@@ -280,53 +281,83 @@ public final class SandboxManager implements Sandboxes {
 
     @Override
     public Selection select(IsolationLevel required) {
-        return selector.select(List.copyOf(backends), required);
+        return selector.select(List.copyOf(backends), required).selection();
     }
 
     @Override
     public Selection select(RunRequest request) {
-        return selector.select(List.copyOf(backends), request, Optional.ofNullable(policy));
+        return selector.select(List.copyOf(backends), request, Optional.ofNullable(policy)).selection();
     }
 
     @Override
     public RunOutcome run(RunRequest request, Consumer<OutputLine> lines) throws SandboxException {
         PolicyEngine engine = policy;
+        AuditLog log = audit;
         List<SandboxBackend> installed = List.copyOf(backends);
-        Selection selection = selector.select(installed, request, Optional.ofNullable(engine));
-        if (selection instanceof Refusal refusal) {
-            return refusal;
+        // Fail closed: a run nobody checked or nobody recorded does not happen.
+        if (engine == null) {
+            return Selector.refuse("no policy engine is installed, so " + EXEC_ACTION + " cannot be checked and nothing runs"
+                    + " (is the security bundle started?)", installed);
         }
-        SandboxBackend backend = ((Chosen) selection).backend();
+        if (log == null) {
+            return Selector.refuse("no audit log is installed, so the run cannot be recorded and nothing runs"
+                    + " (is the security bundle started?)", installed);
+        }
+        Choice choice = selector.select(installed, request, Optional.of(engine));
+        if (choice instanceof Choice.Refused refused) {
+            return refused.refusal();
+        }
+        SandboxBackend backend = ((Choice.Backend) choice).backend();
         List<String> notes = new ArrayList<>();
         String resource = "sandbox." + backend.name();
-        if (engine == null) {
-            notes.add("no policy engine installed: " + EXEC_ACTION + " was not checked");
-        } else {
-            Verdict verdict = engine.decide(request.subject(), EXEC_ACTION, resource);
-            if (verdict.effect() == Effect.ASK) {
-                Optional<String> refused = awaitApproval(request, resource, verdict, lines, notes);
-                if (refused.isPresent()) {
-                    return Selector.refuse(refused.get(), installed);
-                }
-            } else if (verdict.effect() != Effect.ALLOW) {
-                return Selector.refuse("policy did not allow " + EXEC_ACTION + " on " + resource + " ("
-                        + verdict.effect().label() + ", rule " + verdict.rule() + ": " + verdict.reason() + ")", installed);
+        Verdict verdict = engine.decide(request.subject(), EXEC_ACTION, resource);
+        if (verdict.effect() == Effect.ASK) {
+            Optional<String> refused = awaitApproval(request, resource, verdict, lines, notes);
+            if (refused.isPresent()) {
+                return Selector.refuse(refused.get(), installed);
             }
+        } else if (verdict.effect() != Effect.ALLOW) {
+            return Selector.refuse("policy did not allow " + EXEC_ACTION + " on " + resource + " ("
+                    + verdict.effect().label() + ", rule " + verdict.rule() + ": " + verdict.reason() + ")", installed);
         }
         Map<String, String> payload = new HashMap<>(Map.of("phase", "start", "backend", backend.name(), "level",
                 backend.level().name(), "tier", request.tier().label(), "command", summary(request.command())));
         request.skill().ifPresent(s -> payload.put("skill", s));
-        AuditLog log = audit;
-        if (log == null) {
-            notes.add("audit log missing: this run was not audited");
-        } else {
-            try {
-                log.append("sandbox.exec", request.subject().principal(), payload);
-            } catch (AuditException e) {
-                return Selector.refuse("the audit log could not record the run, so it did not start: " + e.getMessage(),
-                        installed);
-            }
+        try {
+            log.append("sandbox.exec", request.subject().principal(), payload);
+        } catch (AuditException e) {
+            return Selector.refuse("the audit log could not record the run, so it did not start: " + e.getMessage(),
+                    installed);
         }
+        // From here on the start event is on record: every way out records an end, a failed one included.
+        Executed done;
+        try {
+            done = execute(request, backend, lines, notes);
+        } catch (SandboxException | RuntimeException | Error e) {
+            try {
+                log.append("sandbox.exec", request.subject().principal(), Map.of("phase", "end", "backend", backend.name(),
+                        "ending", "FAILED", "reason", String.valueOf(e.getMessage())));
+            } catch (AuditException | RuntimeException a) {
+                e.addSuppressed(a);
+            }
+            throw e;
+        }
+        ExecResult result = done.result();
+        try {
+            log.append("sandbox.exec", request.subject().principal(), Map.of("phase", "end", "backend", backend.name(),
+                    "ending", result.ending().name(), "exitCode", Integer.toString(result.exitCode()),
+                    "elapsedMillis", Long.toString(result.elapsed().toMillis())));
+        } catch (AuditException e) {
+            notes.add("the audit log could not record how the run ended: " + e.getMessage());
+        }
+        return new Ran(backend.name(), backend.level(), done.workspace(), done.pooled(), result, notes);
+    }
+
+    private record Executed(Path workspace, boolean pooled, ExecResult result) {}
+
+    /** Runs the checked, audited request in a pooled sandbox, the caller's workspace or a fresh one. */
+    private Executed execute(RunRequest request, SandboxBackend backend, Consumer<OutputLine> lines, List<String> notes)
+            throws SandboxException {
         WarmPool.Key key = new WarmPool.Key(request.image(), backend.level());
         Optional<WarmPool.Lease> lease = request.workspace().isPresent() ? Optional.empty()
                 : pool.take(key, backend.name(), request.limits());
@@ -365,16 +396,7 @@ public final class SandboxManager implements Sandboxes {
                 workspaces.finished(workspace);
             }
         }
-        if (log != null) {
-            try {
-                log.append("sandbox.exec", request.subject().principal(), Map.of("phase", "end", "backend", backend.name(),
-                        "ending", result.ending().name(), "exitCode", Integer.toString(result.exitCode()),
-                        "elapsedMillis", Long.toString(result.elapsed().toMillis())));
-            } catch (AuditException e) {
-                notes.add("the audit log could not record how the run ended: " + e.getMessage());
-            }
-        }
-        return new Ran(backend.name(), backend.level(), workspace, lease.isPresent(), result, notes);
+        return new Executed(workspace, lease.isPresent(), result);
     }
 
     @Override

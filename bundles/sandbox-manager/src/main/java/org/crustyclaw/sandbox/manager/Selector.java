@@ -12,9 +12,7 @@ import org.crustyclaw.api.sandbox.BackendStatus;
 import org.crustyclaw.api.sandbox.IsolationLevel;
 import org.crustyclaw.api.sandbox.RunRequest;
 import org.crustyclaw.api.sandbox.SandboxBackend;
-import org.crustyclaw.api.sandbox.Sandboxes.Chosen;
 import org.crustyclaw.api.sandbox.Sandboxes.Refusal;
-import org.crustyclaw.api.sandbox.Sandboxes.Selection;
 
 /**
  * Tier to level to backend, as a pure function of what is installed: a skill override
@@ -33,17 +31,17 @@ final class Selector {
         this.preference = List.copyOf(preference);
     }
 
-    Selection select(List<SandboxBackend> backends, IsolationLevel required) {
+    Choice select(List<SandboxBackend> backends, IsolationLevel required) {
         return backends.stream()
                 .filter(b -> b.level().atLeast(required))
                 .filter(b -> b.unavailableBecause().isEmpty())
                 .min(Comparator.comparing(SandboxBackend::level).thenComparing(this::rank)
                         .thenComparing(SandboxBackend::name))
-                .<Selection>map(b -> new Chosen(b, required))
-                .orElseGet(() -> refuse("no available sandbox backend at level " + required + " or above", backends));
+                .<Choice>map(b -> new Choice.Backend(b, required))
+                .orElseGet(() -> Choice.refused("no available sandbox backend at level " + required + " or above", backends));
     }
 
-    Selection select(List<SandboxBackend> backends, RunRequest request, Optional<PolicyEngine> policy) {
+    Choice select(List<SandboxBackend> backends, RunRequest request, Optional<PolicyEngine> policy) {
         IsolationLevel tierLevel = request.tier().requiredLevel();
         IsolationLevel required = tierLevel;
         Optional<IsolationLevel> override = request.skill().map(skillLevels::get);
@@ -52,11 +50,11 @@ final class Selector {
             String what = "lowering skill '" + skill + "' from " + tierLevel + " (tier " + request.tier().label()
                     + ") to " + override.get();
             if (policy.isEmpty()) {
-                return refuse(what + " was refused: no policy engine is installed to allow " + LOWER_ACTION, backends);
+                return Choice.refused(what + " was refused: no policy engine is installed to allow " + LOWER_ACTION, backends);
             }
             Verdict verdict = policy.get().decide(request.subject(), LOWER_ACTION, "skill." + skill);
             if (verdict.effect() != Effect.ALLOW) {
-                return refuse(what + " was refused by policy (" + verdict.effect().label() + ", rule " + verdict.rule()
+                return Choice.refused(what + " was refused by policy (" + verdict.effect().label() + ", rule " + verdict.rule()
                         + ": " + verdict.reason() + ")", backends);
             }
             required = override.get();
@@ -64,27 +62,28 @@ final class Selector {
             required = override.get();
         }
         if (request.backend().isEmpty()) {
-            Selection selection = select(backends, required);
-            return selection instanceof Refusal r
-                    ? refuse(r.reason() + " (tier " + request.tier().label() + " requires " + required + ")", backends)
-                    : selection;
+            Choice choice = select(backends, required);
+            return choice instanceof Choice.Refused r
+                    ? Choice.refused(r.refusal().reason() + " (tier " + request.tier().label() + " requires " + required + ")",
+                            backends)
+                    : choice;
         }
         String name = request.backend().get();
         Optional<SandboxBackend> named = backends.stream().filter(b -> b.name().equals(name)).findFirst();
         if (named.isEmpty()) {
-            return refuse("no sandbox backend named '" + name + "' is installed", backends);
+            return Choice.refused("no sandbox backend named '" + name + "' is installed", backends);
         }
         SandboxBackend backend = named.get();
         if (!backend.level().atLeast(required)) {
-            return refuse("backend '" + name + "' gives " + backend.level() + " but tier " + request.tier().label()
+            return Choice.refused("backend '" + name + "' gives " + backend.level() + " but tier " + request.tier().label()
                     + (required != tierLevel ? " with the override of skill '" + request.skill().orElseThrow() + "'" : "")
                     + " requires " + required, backends);
         }
         Optional<String> unavailable = backend.unavailableBecause();
         if (unavailable.isPresent()) {
-            return refuse("backend '" + name + "' cannot run here: " + unavailable.get(), backends);
+            return Choice.refused("backend '" + name + "' cannot run here: " + unavailable.get(), backends);
         }
-        return new Chosen(backend, required);
+        return new Choice.Backend(backend, required);
     }
 
     private int rank(SandboxBackend backend) {

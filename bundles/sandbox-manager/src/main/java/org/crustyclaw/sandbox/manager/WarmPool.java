@@ -18,9 +18,6 @@ import org.crustyclaw.api.sandbox.IsolationLevel;
 import org.crustyclaw.api.sandbox.PoolStats;
 import org.crustyclaw.api.sandbox.PreparedSandbox;
 import org.crustyclaw.api.sandbox.ResourceLimits;
-import org.crustyclaw.api.sandbox.Sandboxes.Chosen;
-import org.crustyclaw.api.sandbox.Sandboxes.Refusal;
-import org.crustyclaw.api.sandbox.Sandboxes.Selection;
 
 /**
  * Pre-started sandboxes per image and isolation level, refilled in the background. A
@@ -60,7 +57,7 @@ public final class WarmPool implements AutoCloseable {
     private final Map<Key, Pool> pools = new LinkedHashMap<>();
     private final ResourceLimits limits;
     private final Workspaces workspaces;
-    private final Function<IsolationLevel, Selection> selector;
+    private final Function<IsolationLevel, Choice> selector;
     private final ScheduledExecutorService refill;
     private volatile boolean closed;
 
@@ -70,7 +67,7 @@ public final class WarmPool implements AutoCloseable {
      * @param selector the backend for a level, as the manager would choose it for a run now
      */
     public WarmPool(Map<Key, Integer> sizes, ResourceLimits limits, Workspaces workspaces,
-            Function<IsolationLevel, Selection> selector) {
+            Function<IsolationLevel, Choice> selector) {
         this.limits = limits;
         this.workspaces = workspaces;
         this.selector = selector;
@@ -202,11 +199,11 @@ public final class WarmPool implements AutoCloseable {
     private void startOne(Pool pool) {
         Path workspace = null;
         try {
-            Selection selection = selector.apply(pool.key.level());
-            if (selection instanceof Refusal r) {
-                throw new IllegalStateException(r.reason());
+            Choice selection = selector.apply(pool.key.level());
+            if (selection instanceof Choice.Refused r) {
+                throw new IllegalStateException(r.refusal().reason());
             }
-            Chosen chosen = (Chosen) selection;
+            Choice.Backend chosen = (Choice.Backend) selection;
             workspace = workspaces.create(limits.diskBytes());
             PreparedSandbox sandbox = chosen.backend().prepare(workspace, limits, pool.key.image());
             synchronized (pool) {

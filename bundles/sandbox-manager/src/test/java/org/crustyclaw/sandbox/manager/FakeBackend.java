@@ -46,7 +46,7 @@ class FakeBackend implements SandboxBackend {
     }
 
     @Override
-    public ExecResult run(SandboxSpec spec, Consumer<OutputLine> lines) {
+    public ExecResult run(SandboxSpec spec, Consumer<OutputLine> lines) throws org.crustyclaw.api.sandbox.SandboxException {
         ran.add(spec);
         lines.accept(new OutputLine(OutputLine.Stream.STDOUT, name + ": " + String.join(" ", spec.command())));
         return new ExecResult(0, ExecResult.Ending.EXITED, Duration.ofMillis(1), 0);

@@ -75,6 +75,10 @@ class FelixWhiteboardTest {
         assertThat(docker.getState()).as("docker bundle resolves with only the framework's and the API's packages")
                 .isEqualTo(Bundle.ACTIVE);
 
+        // the manager runs nothing unchecked or unrecorded: the security bundle's two services, as the test's own
+        context.registerService(org.crustyclaw.api.policy.PolicyEngine.class,
+                new SelectorTest.RecordingPolicy(org.crustyclaw.api.policy.Effect.ALLOW), null);
+        context.registerService(org.crustyclaw.api.audit.AuditLog.class, new SandboxManagerTest.RecordingAudit(false), null);
         Sandboxes sandboxes = awaitService(context);
         awaitBackends(sandboxes, List.of("bwrap", "docker-runc", "docker-runsc"));
         assumeTrue(sandboxes.backends().stream().filter(b -> b.name().equals("docker-runc"))

@@ -42,12 +42,16 @@ class SandboxManagerTest {
     SandboxManager manager;
     final FakeBackend bwrap = new FakeBackend("bwrap", IsolationLevel.L2);
     final List<OutputLine> lines = new ArrayList<>();
+    final RecordingAudit audit = new RecordingAudit(false);
+    final SelectorTest.RecordingPolicy allow = new SelectorTest.RecordingPolicy(Effect.ALLOW);
 
     @BeforeEach
     void activate() throws Exception {
         manager = new SandboxManager(Defaults.of(SandboxManager.Config.class,
                 Map.of("workspaceRoot", tmp.resolve("ws").toString())));
         manager.addBackend(bwrap);
+        manager.setAudit(audit);
+        manager.setPolicy(allow);
     }
 
     @AfterEach
@@ -60,14 +64,42 @@ class SandboxManagerTest {
     }
 
     @Test
-    void runsOnTheChosenBackendInAFreshWorkspaceAndSaysWhatWasNotChecked() throws Exception {
+    void runsOnTheChosenBackendInAFreshWorkspace() throws Exception {
         Ran ran = (Ran) run(TrustTier.INTERNAL);
         assertThat(ran.backend()).isEqualTo("bwrap");
         assertThat(ran.result().ending()).isEqualTo(ExecResult.Ending.EXITED);
         assertThat(ran.workspace()).startsWith(tmp.resolve("ws")).isDirectory();
         assertThat(lines).extracting(OutputLine::text).containsExactly("bwrap: echo hi");
-        assertThat(ran.notes()).containsExactly("no policy engine installed: sandbox.exec was not checked",
-                "audit log missing: this run was not audited");
+        assertThat(ran.notes()).isEmpty();
+    }
+
+    /** Fail closed: no policy engine, no run; it used to run "with a note". */
+    @Test
+    void withNoPolicyEngineNothingRuns() throws Exception {
+        manager.unsetPolicy(allow);
+        RunOutcome outcome = run(TrustTier.INTERNAL);
+        assertThat(((Refusal) outcome).reason()).contains("no policy engine is installed", "nothing runs");
+        assertThat(bwrap.ran).isEmpty();
+        assertThat(audit.events).isEmpty();
+    }
+
+    @Test
+    void withNoAuditLogNothingRuns() throws Exception {
+        manager.unsetAudit(audit);
+        RunOutcome outcome = run(TrustTier.INTERNAL);
+        assertThat(((Refusal) outcome).reason()).contains("no audit log is installed", "nothing runs");
+        assertThat(bwrap.ran).isEmpty();
+    }
+
+    /** select hands out what the backend is, not the service: callers cannot run it around the checks. */
+    @Test
+    void aSelectionNamesTheBackendWithoutHandingItOut() {
+        var chosen = (org.crustyclaw.api.sandbox.Sandboxes.Chosen) manager.select(
+                RunRequest.of(SelectorTest.ALICE, TrustTier.INTERNAL, List.of("true")));
+        assertThat(chosen.backend()).isEqualTo(new org.crustyclaw.api.sandbox.BackendStatus("bwrap", IsolationLevel.L2,
+                Optional.empty()));
+        assertThat(chosen.required()).isEqualTo(IsolationLevel.L2);
+        assertThat(bwrap.ran).isEmpty();
     }
 
     @Test
@@ -164,9 +196,6 @@ class SandboxManagerTest {
 
     @Test
     void everyRunIsAuditedBeforeAndAfter() throws Exception {
-        RecordingAudit audit = new RecordingAudit(false);
-        manager.setAudit(audit);
-        manager.setPolicy(new SelectorTest.RecordingPolicy(Effect.ALLOW));
         Ran ran = (Ran) run(TrustTier.INTERNAL);
         assertThat(ran.notes()).isEmpty();
         assertThat(audit.events).extracting(AuditEvent::type).containsExactly("sandbox.exec", "sandbox.exec");
@@ -176,8 +205,41 @@ class SandboxManagerTest {
                 .containsEntry("exitCode", "0");
     }
 
+    /** A run that fails after its start was recorded (the sandbox could not be made) still gets its end. */
+    @Test
+    void aRunThatFailsBeforeItStartsIsRecordedAsAFailedEnd() throws Exception {
+        manager.removeBackend(bwrap);
+        manager.addBackend(new FakeBackend("bwrap", IsolationLevel.L2) {
+            @Override
+            public ExecResult run(org.crustyclaw.api.sandbox.SandboxSpec spec, java.util.function.Consumer<OutputLine> out)
+                    throws org.crustyclaw.api.sandbox.SandboxException {
+                throw new org.crustyclaw.api.sandbox.SandboxException("bwrap: cannot create the namespace");
+            }
+        });
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(TrustTier.INTERNAL))
+                .hasMessageContaining("cannot create the namespace");
+        assertThat(audit.events).extracting(e -> e.payload().get("phase")).containsExactly("start", "end");
+        assertThat(audit.events.get(1).payload()).containsEntry("ending", "FAILED")
+                .containsEntry("reason", "bwrap: cannot create the namespace").containsEntry("backend", "bwrap");
+    }
+
+    @Test
+    void aBackendThatBreaksStillEndsItsStartEvent() throws Exception {
+        manager.removeBackend(bwrap);
+        manager.addBackend(new FakeBackend("bwrap", IsolationLevel.L2) {
+            @Override
+            public ExecResult run(org.crustyclaw.api.sandbox.SandboxSpec spec, java.util.function.Consumer<OutputLine> out) {
+                throw new IllegalStateException("backend bug");
+            }
+        });
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(TrustTier.INTERNAL)).hasMessage("backend bug");
+        assertThat(audit.events).extracting(e -> e.payload().get("phase")).containsExactly("start", "end");
+        assertThat(audit.events.get(1).payload()).containsEntry("ending", "FAILED").containsEntry("reason", "backend bug");
+    }
+
     @Test
     void aRunTheAuditLogCannotRecordDoesNotStart() throws Exception {
+        manager.unsetAudit(audit);
         manager.setAudit(new RecordingAudit(true));
         RunOutcome outcome = run(TrustTier.INTERNAL);
         assertThat(((Refusal) outcome).reason()).contains("audit log could not record");

@@ -37,15 +37,15 @@ class SelectorTest {
 
     @Test
     void eachTierGetsTheWeakestBackendThatMeetsItsLevel() {
-        assertThat(chosen(selector.select(all, RunRequest.of(ALICE, TrustTier.TRUSTED, List.of("true")), none())))
+        assertThat(chosen(select(all, RunRequest.of(ALICE, TrustTier.TRUSTED, List.of("true")), none())))
                 .isEqualTo("docker-runc");
-        assertThat(chosen(selector.select(all, RunRequest.of(ALICE, TrustTier.INTERNAL, List.of("true")), none())))
+        assertThat(chosen(select(all, RunRequest.of(ALICE, TrustTier.INTERNAL, List.of("true")), none())))
                 .isEqualTo("bwrap");
     }
 
     @Test
     void neverFallsBackToAWeakerLevelAndSaysWhatIsInstalled() {
-        Selection s = selector.select(all, RunRequest.of(ALICE, TrustTier.LLM_GENERATED, List.of("true")), none());
+        Selection s = select(all, RunRequest.of(ALICE, TrustTier.LLM_GENERATED, List.of("true")), none());
         assertThat(s).isInstanceOf(Refusal.class);
         Refusal r = (Refusal) s;
         assertThat(r.reason()).contains("L3").contains("llm-generated");
@@ -57,7 +57,7 @@ class SelectorTest {
 
     @Test
     void aSkillOverrideRaisesTheLevelWithoutAsking() {
-        Selection s = selector.select(List.of(runc, bwrap),
+        Selection s = select(List.of(runc, bwrap),
                 RunRequest.of(ALICE, TrustTier.TRUSTED, List.of("make")).withSkill("build"), none());
         assertThat(s).isInstanceOf(Refusal.class);
         assertThat(((Refusal) s).reason()).contains("L3");
@@ -65,7 +65,7 @@ class SelectorTest {
 
     @Test
     void loweringIsRefusedWithoutAPolicyEngine() {
-        Selection s = selector.select(all, RunRequest.of(ALICE, TrustTier.INTERNAL, List.of("fmt")).withSkill("fmt"),
+        Selection s = select(all, RunRequest.of(ALICE, TrustTier.INTERNAL, List.of("fmt")).withSkill("fmt"),
                 none());
         assertThat(((Refusal) s).reason()).contains("lowering skill 'fmt' from L2").contains("no policy engine");
     }
@@ -73,12 +73,12 @@ class SelectorTest {
     @Test
     void loweringFollowsThePolicyDecision() {
         RecordingPolicy deny = new RecordingPolicy(Effect.DENY);
-        Selection denied = selector.select(all, RunRequest.of(ALICE, TrustTier.INTERNAL, List.of("fmt")).withSkill("fmt"),
+        Selection denied = select(all, RunRequest.of(ALICE, TrustTier.INTERNAL, List.of("fmt")).withSkill("fmt"),
                 Optional.of(deny));
         assertThat(((Refusal) denied).reason()).contains("refused by policy").contains("rule r1");
         assertThat(deny.asked).containsExactly("alice sandbox.lower skill.fmt");
 
-        Selection allowed = selector.select(all, RunRequest.of(ALICE, TrustTier.INTERNAL, List.of("fmt"))
+        Selection allowed = select(all, RunRequest.of(ALICE, TrustTier.INTERNAL, List.of("fmt"))
                 .withSkill("fmt"), Optional.of(new RecordingPolicy(Effect.ALLOW)));
         assertThat(chosen(allowed)).isEqualTo("docker-runc");
         assertThat(((Chosen) allowed).required()).isEqualTo(IsolationLevel.L1);
@@ -86,16 +86,16 @@ class SelectorTest {
 
     @Test
     void aBackendAskedForByNameMustStillMeetTheLevel() {
-        Selection weak = selector.select(all, RunRequest.of(ALICE, TrustTier.INTERNAL, List.of("true"))
+        Selection weak = select(all, RunRequest.of(ALICE, TrustTier.INTERNAL, List.of("true"))
                 .withBackend("docker-runc"), none());
         assertThat(((Refusal) weak).reason()).isEqualTo("backend 'docker-runc' gives L1 but tier internal requires L2");
-        Selection strong = selector.select(all, RunRequest.of(ALICE, TrustTier.TRUSTED, List.of("true"))
+        Selection strong = select(all, RunRequest.of(ALICE, TrustTier.TRUSTED, List.of("true"))
                 .withBackend("docker-runsc"), none());
         assertThat(chosen(strong)).isEqualTo("docker-runsc");
-        Selection missing = selector.select(all, RunRequest.of(ALICE, TrustTier.TRUSTED, List.of("true"))
+        Selection missing = select(all, RunRequest.of(ALICE, TrustTier.TRUSTED, List.of("true"))
                 .withBackend("firecracker"), none());
         assertThat(((Refusal) missing).reason()).contains("no sandbox backend named 'firecracker'");
-        Selection unavailable = selector.select(all, RunRequest.of(ALICE, TrustTier.UNTRUSTED, List.of("true"))
+        Selection unavailable = select(all, RunRequest.of(ALICE, TrustTier.UNTRUSTED, List.of("true"))
                 .withBackend("qemu-microvm"), none());
         assertThat(((Refusal) unavailable).reason()).contains("cannot run here: no qemu-system-x86_64");
     }
@@ -105,6 +105,10 @@ class SelectorTest {
         assertThatThrownBy(() -> Selector.parseSkillLevels(new String[] {"build:L3"}))
                 .hasMessageContaining("'build:L3'").hasMessageContaining("skill=LEVEL");
         assertThatThrownBy(() -> Selector.parseSkillLevels(new String[] {"build=L9"})).hasMessageContaining("'L9'");
+    }
+
+    private Selection select(List<SandboxBackend> backends, RunRequest request, Optional<PolicyEngine> policy) {
+        return selector.select(backends, request, policy).selection();
     }
 
     private static Optional<PolicyEngine> none() {

@@ -44,6 +44,8 @@ class WarmPoolTest {
                 "workspaceSnapshot", tmp.resolve("snapshot").toString(),
                 "pools", new String[] {"base@L2=2"})));
         manager.addBackend(bwrap);
+        manager.setPolicy(new SelectorTest.RecordingPolicy(org.crustyclaw.api.policy.Effect.ALLOW));
+        manager.setAudit(new SandboxManagerTest.RecordingAudit(false));
     }
 
     @AfterEach

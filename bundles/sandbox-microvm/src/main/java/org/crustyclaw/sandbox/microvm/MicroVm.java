@@ -210,10 +210,6 @@ final class MicroVm implements PreparedSandbox {
         return process.pid();
     }
 
-    void limits(ResourceLimits value) {
-        this.limits = value;
-    }
-
     /** Adds an action run once when the VM is destroyed. */
     void onClose(Runnable action) {
         Runnable before = onClose;

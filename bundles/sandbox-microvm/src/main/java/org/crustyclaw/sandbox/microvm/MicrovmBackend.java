@@ -13,7 +13,6 @@ import java.util.function.Consumer;
 import org.crustyclaw.api.sandbox.ExecResult;
 import org.crustyclaw.api.sandbox.IsolationLevel;
 import org.crustyclaw.api.sandbox.OutputLine;
-import org.crustyclaw.api.sandbox.PoolStats;
 import org.crustyclaw.api.sandbox.PreparedSandbox;
 import org.crustyclaw.api.sandbox.ResourceLimits;
 import org.crustyclaw.api.sandbox.SandboxBackend;
@@ -31,6 +30,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * L3: every run in a fresh QEMU microVM with its own kernel, no network device, and only
  * the workspace shared (virtio-9p, same path). Commands pass over virtio-serial to the
  * guest agent (guest/PROTOCOL.md). A VM is never reused: it is powered off after its command.
+ * Booted VMs kept waiting are the sandbox manager's warm pool ({@code base@L3=N}), which
+ * boots them through {@link #prepare}.
  */
 @Component(service = SandboxBackend.class, configurationPid = MicrovmBackend.PID)
 @Designate(ocd = MicrovmBackend.Config.class)
@@ -52,26 +53,12 @@ public final class MicrovmBackend implements SandboxBackend {
         @AttributeDefinition(description = "Guest initramfs with the agent, made by scripts/setup-sandbox-host.sh.")
         String initramfs() default "/var/lib/crustyclaw/microvm/initramfs.cpio.gz";
 
-        @AttributeDefinition(description = "Memory in MiB of warm-pool VMs (at least 128); a run takes its "
-                + "memory from its resource limits.")
-        int memoryMib() default 256;
-
         @AttributeDefinition(description = "Accelerator: auto (KVM when a probe VM really boots, else TCG), "
                 + "kvm or tcg.")
         String accel() default "auto";
 
         @AttributeDefinition(description = "Seconds a VM may take to reach READY before it is killed.")
         int bootTimeoutSeconds() default 30;
-
-        @AttributeDefinition(description = "Booted VMs kept waiting for acquire(); 0 turns the pool off.")
-        int warmPoolSize() default 0;
-
-        @AttributeDefinition(description = "Directory under which warm-pool VMs get their fresh workspaces.")
-        String workspaceRoot() default "/var/lib/crustyclaw/microvm/workspaces";
-
-        @AttributeDefinition(description = "Owner uid (and gid) of fresh workspaces when the daemon runs as root; "
-                + "the guest user takes the workspace owner's uid and a root-owned workspace is read-only to it.")
-        int workspaceUid() default 1000;
 
         @AttributeDefinition(description = "Path of the firecracker binary for the firecracker backend (same "
                 + "kernel and initramfs, needs a working /dev/kvm); empty: look for firecracker on PATH. "
@@ -83,7 +70,6 @@ public final class MicrovmBackend implements SandboxBackend {
     private final Settings settings;
     private final OptionalLong tscKhz;
     private final Set<MicroVm> live = ConcurrentHashMap.newKeySet();
-    private final WarmPool pool;
     private volatile String accel;
     private final RunDirs runDirs = new RunDirs(NAME);
 
@@ -96,15 +82,10 @@ public final class MicrovmBackend implements SandboxBackend {
         this.settings = settings;
         this.tscKhz = readTscKhz(settings.kernel().resolveSibling("tsc_khz"));
         this.accel = settings.accel().equals("auto") ? null : settings.accel();
-        this.pool = settings.poolSize() > 0 && unavailableBecause().isEmpty()
-                ? new WarmPool(settings.poolSize(), this::bootPooled) : null;
     }
 
     @Deactivate
     public void deactivate() {
-        if (pool != null) {
-            pool.close();
-        }
         live.forEach(MicroVm::close);
         runDirs.deleteAll();
     }
@@ -143,47 +124,6 @@ public final class MicrovmBackend implements SandboxBackend {
         return MicroVm.prepare(NAME, this::boot, workspace, limits, image);
     }
 
-    /**
-     * A booted VM with a fresh workspace of its own (under the configured workspace root),
-     * taken from the warm pool when one waits there and the limits match the pool's VM
-     * size ({@code memoryMib}, one CPU); booted now otherwise. The caller closes it and
-     * removes the workspace when done with its files.
-     */
-    public PreparedSandbox acquire(ResourceLimits limits) throws SandboxException {
-        long started = System.nanoTime();
-        boolean fits = limits.memoryBytes() == (long) settings.memoryMib() << 20 && Math.ceil(limits.cpus()) == 1;
-        Optional<MicroVm> pooled = pool != null && fits ? pool.take() : Optional.empty();
-        MicroVm vm;
-        if (pooled.isPresent()) {
-            vm = pooled.get();
-            vm.limits(limits);
-        } else {
-            try {
-                vm = boot(freshWorkspace(), limits);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SandboxException("interrupted while booting a microVM", e);
-            }
-        }
-        if (pool != null) {
-            pool.recordAcquire((System.nanoTime() - started) / 1e6);
-        }
-        return vm;
-    }
-
-    /** The warm pool as {@code sandbox pool} shows it (size 0 and no counts when it is off). */
-    @Override
-    public java.util.Optional<PoolStats> ownPool() {
-        return pool == null ? java.util.Optional.empty() : java.util.Optional.of(poolStats());
-    }
-
-    public PoolStats poolStats() {
-        WarmPool.Snapshot s = pool != null ? pool.snapshot()
-                : new WarmPool.Snapshot(0, 0, 0, 0, 0, 0, 0, 0, "");
-        return new PoolStats("base", IsolationLevel.L3, NAME, s.size(), s.idle(), s.starting(), s.inUse(),
-                s.handedOut(), s.refillsPerMinute(), s.p50Millis(), s.p99Millis(), s.lastError());
-    }
-
     /** The accelerator runs use: for {@code auto}, KVM only when a probe VM really boots under it. */
     String accel() throws InterruptedException {
         String known = accel;
@@ -202,7 +142,7 @@ public final class MicrovmBackend implements SandboxBackend {
         Path scratch = null;
         try {
             scratch = Files.createTempDirectory("cc-microvm-probe-");
-            QemuCommandLine line = commandLine("kvm", scratch, settings.memoryMib(), 1);
+            QemuCommandLine line = commandLine("kvm", scratch, Settings.MIN_MEMORY_MIB, 1);
             Duration timeout = settings.bootTimeout().compareTo(Duration.ofSeconds(15)) < 0
                     ? settings.bootTimeout() : Duration.ofSeconds(15);
             MicroVm.boot(NAME, line, timeout, ResourceLimits.DEFAULT).close();
@@ -238,32 +178,11 @@ public final class MicrovmBackend implements SandboxBackend {
         return vm;
     }
 
-    private MicroVm bootPooled() throws SandboxException, InterruptedException {
-        return boot(freshWorkspace(), ResourceLimits.DEFAULT.withMemory((long) settings.memoryMib() << 20));
-    }
-
     private QemuCommandLine commandLine(String accelerator, Path workspace, int memoryMib, int cpus)
             throws SandboxException {
         return new QemuCommandLine(settings.qemu(), settings.kernel(), settings.initramfs(), accelerator, memoryMib,
                 cpus, workspace, runDirs.next(), tscKhz);
     }
-
-
-    private Path freshWorkspace() throws SandboxException {
-        try {
-            Files.createDirectories(settings.workspaceRoot());
-            Path dir = Files.createTempDirectory(settings.workspaceRoot(), "ws-");
-            if (Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))) {
-                Files.setAttribute(dir, "unix:uid", settings.workspaceUid());
-                Files.setAttribute(dir, "unix:gid", settings.workspaceUid());
-            }
-            return dir;
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new SandboxException("cannot create a workspace under " + settings.workspaceRoot() + ": "
-                    + e.getMessage(), e);
-        }
-    }
-
 
     private static OptionalLong readTscKhz(Path file) {
         try {

@@ -139,6 +139,14 @@ class FirecrackerApiTest {
         assertThat(json).isEqualTo("{\"boot_args\":\"a\\\"b\\\\c\\nd\\u0001e\u00e9\"}");
         assertThat(Json.parseObject(json)).containsEntry("boot_args", nasty);
         assertThatThrownBy(() -> Json.parseObject("{\"a\":tru}")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("offset 5");
+                .hasMessageContaining("invalid JSON at offset").hasMessageContaining("'tru'");
+        assertThatThrownBy(() -> Json.parseObject("{\"a\":1,\"a\":2}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Duplicate field 'a'");
+        assertThatThrownBy(() -> Json.parseObject("{\"a\":1} {}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("offset");
+        assertThatThrownBy(() -> Json.parseObject("[1]")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected a JSON object at offset 0, found '['");
+        assertThat(Json.parseObject("{\"n\":7,\"f\":1.5,\"l\":[true,null]}")).containsEntry("n", 7L)
+                .containsEntry("f", 1.5).containsEntry("l", java.util.Arrays.asList(true, null));
     }
 }

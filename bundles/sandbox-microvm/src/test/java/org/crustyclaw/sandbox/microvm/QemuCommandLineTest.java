@@ -64,7 +64,6 @@ class QemuCommandLineTest {
         Settings d = Settings.defaults();
         assertThatThrownBy(() -> d.withAccel("xen")).hasMessageContaining("'xen'")
                 .hasMessageContaining("auto, kvm or tcg");
-        assertThatThrownBy(() -> d.withPool(-1, Path.of("/w"))).hasMessageContaining("-1");
         assertThatThrownBy(() -> d.withBootTimeout(Duration.ZERO)).hasMessageContaining("PT0S");
     }
 
@@ -72,11 +71,11 @@ class QemuCommandLineTest {
     void namesWhatIsMissingWhenUnavailable() {
         Settings d = Settings.defaults();
         MicrovmBackend noQemu = new MicrovmBackend(new Settings(Path.of("/nonexistent/qemu"), d.kernel(),
-                d.initramfs(), 256, "tcg", Duration.ofSeconds(5), 0, d.workspaceRoot(), 1000));
+                d.initramfs(), "tcg", Duration.ofSeconds(5)));
         assertThat(noQemu.unavailableBecause()).hasValueSatisfying(r -> assertThat(r)
                 .contains("/nonexistent/qemu").contains("qemu-system-x86"));
         MicrovmBackend noKernel = new MicrovmBackend(new Settings(Path.of("/bin/sh"), Path.of("/nonexistent/vmlinux"),
-                d.initramfs(), 256, "tcg", Duration.ofSeconds(5), 0, d.workspaceRoot(), 1000));
+                d.initramfs(), "tcg", Duration.ofSeconds(5)));
         assertThat(noKernel.unavailableBecause()).hasValueSatisfying(r -> assertThat(r)
                 .contains("/nonexistent/vmlinux").contains("scripts/setup-sandbox-host.sh"));
     }

@@ -20,6 +20,8 @@ import org.crustyclaw.api.command.VerbUsage;
 import org.crustyclaw.api.runtime.CommandFailedException;
 import org.crustyclaw.api.runtime.Daemon;
 import org.crustyclaw.api.runtime.DaemonInfo;
+import org.crustyclaw.api.runtime.Health;
+import org.crustyclaw.api.runtime.HealthCheck;
 import org.crustyclaw.api.runtime.PluginBundle;
 import org.crustyclaw.api.runtime.PluginRegistry;
 import org.crustyclaw.api.runtime.SpiType;
@@ -50,6 +52,7 @@ public final class DaemonCommands {
     private final PluginRegistry registry;
     private final CommandCatalog catalog;
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
+    private final List<HealthCheck> healthChecks = new CopyOnWriteArrayList<>();
     private volatile Sandboxes sandboxes;
 
     @Activate
@@ -71,6 +74,16 @@ public final class DaemonCommands {
         channels.remove(channel);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addHealthCheck(HealthCheck check) {
+        healthChecks.add(check);
+    }
+
+    void removeHealthCheck(HealthCheck check) {
+        healthChecks.remove(check);
+    }
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void setSandboxes(Sandboxes service) {
@@ -88,15 +101,16 @@ public final class DaemonCommands {
      *
      * @param workspaces where sandbox runs get fresh workspaces; empty without a sandbox manager
      * @param problems   conditions that make something fail until they pass, each a sentence
+     * @param health     each service's own check; {@code healthy} is false when any fails
      */
-    public record Status(boolean running, long pid, Duration uptime, String version, String commit, String java,
+    public record Status(boolean running, boolean healthy, long pid, Duration uptime, String version, String commit, String java,
             String stateDir, String config, Map<String, Integer> bundles, Map<String, List<String>> plugins,
-            List<ChannelRow> channels, int deployProblems, String workspaces, List<String> problems) {}
+            List<ChannelRow> channels, int deployProblems, String workspaces, List<String> problems, List<Health> health) {}
 
     public record ChannelRow(String name, boolean connected) {}
 
     @Descriptor("shows whether the daemon runs, its pid, uptime, version, bundles, plugins, channels, workspace root and problems")
-    public String status(@Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json) {
+    public String status(CommandSession session, @Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json) {
         DaemonInfo info = daemon.info();
         Map<String, Integer> bundleStates = new TreeMap<>();
         Map<String, List<String>> plugins = new TreeMap<>();
@@ -110,14 +124,44 @@ public final class DaemonCommands {
         Optional<WorkspaceStatus> ws = Optional.ofNullable(sandboxManager).map(Sandboxes::workspaces);
         List<String> problems = ws.flatMap(WorkspaceStatus::unavailableBecause).map(r -> List.of("sandbox: " + r))
                 .orElse(List.of());
-        Status status = new Status(true, info.pid(), Duration.between(info.startedAt(), Instant.now()), info.version(),
+        List<Health> health = health();
+        boolean healthy = health.stream().allMatch(Health::healthy);
+        Status status = new Status(true, healthy, info.pid(), Duration.between(info.startedAt(), Instant.now()), info.version(),
                 info.commit(), info.javaVersion(), info.stateDir().toString(), info.configFile().toString(), bundleStates,
-                plugins, channelRows, registry.problems().size(), ws.map(w -> w.root().toString()).orElse(""), problems);
-        if (json) {
-            return Output.json(status);
+                plugins, channelRows, registry.problems().size(), ws.map(w -> w.root().toString()).orElse(""), problems, health);
+        String text = json ? Output.json(status) : human(info, status);
+        if (!healthy) {
+            // The status itself goes to stdout as usual; the exit code and one line on stderr say it is not well.
+            session.getConsole().print(text.endsWith("\n") ? text : text + "\n");
+            session.getConsole().flush();
+            throw new CommandFailedException(1, "crustyclaw runs, but not every service is healthy: " + String.join("; ",
+                    health.stream().filter(h -> !h.healthy()).map(h -> h.service() + ": " + h.detail()).toList()));
         }
+        return text;
+    }
+
+    /** Every health check's results; a check that throws is itself a failing result. */
+    private List<Health> health() {
+        List<Health> all = new ArrayList<>();
+        for (HealthCheck check : healthChecks) {
+            try {
+                all.addAll(check.check());
+            } catch (RuntimeException e) {
+                all.add(Health.failing(check.getClass().getSimpleName(), "its check failed: " + e.getMessage()));
+            }
+        }
+        all.sort(java.util.Comparator.comparing(Health::service));
+        return all;
+    }
+
+    private static String human(DaemonInfo info, Status status) {
+        Map<String, Integer> bundleStates = status.bundles();
+        Map<String, List<String>> plugins = status.plugins();
+        List<ChannelRow> channelRows = status.channels();
+        List<String> problems = status.problems();
         StringBuilder out = new StringBuilder();
-        out.append("crustyclaw ").append(info.version()).append(" (commit ").append(info.commit()).append(") running\n");
+        out.append("crustyclaw ").append(info.version()).append(" (commit ").append(info.commit()).append(") running")
+                .append(status.healthy() ? "" : ", UNHEALTHY").append('\n');
         out.append("  pid:      ").append(info.pid()).append('\n');
         out.append("  uptime:   ").append(Output.duration(status.uptime())).append('\n');
         out.append("  java:     ").append(info.javaVersion()).append('\n');
@@ -137,6 +181,11 @@ public final class DaemonCommands {
             out.append("  workspaces: ").append(status.workspaces()).append('\n');
         }
         problems.forEach(p -> out.append("  problem:  ").append(p).append('\n'));
+        if (!status.health().isEmpty()) {
+            out.append("  health:\n");
+            status.health().forEach(h -> out.append("    ").append(String.format("%-18s", h.service() + ":"))
+                    .append(h.healthy() ? "ok" : "FAILING: " + h.detail()).append('\n'));
+        }
         if (status.deployProblems() > 0) {
             out.append("  deploy problems: ").append(status.deployProblems()).append(" (see 'crustyclaw plugins list')\n");
         }

@@ -1,10 +1,10 @@
 package org.crustyclaw.commands.format;
 
 import java.nio.file.Path;
-import java.util.Set;
 
 import org.apache.felix.service.command.CommandSession;
 import org.crustyclaw.api.policy.Principal;
+import org.crustyclaw.api.runtime.CommandFailedException;
 
 /**
  * What a command takes from its Gogo session: who is asking (the admin socket puts the
@@ -19,15 +19,19 @@ public final class Arguments {
     private Arguments() {}
 
     /**
-     * The session's principal; in a session nobody authenticated (the daemon's own console)
-     * the local operator, role {@code admin}, since only the daemon's owner reaches it.
+     * The session's principal. A session nobody authenticated (the daemon's own console, a
+     * session a plugin opened) has none and is denied: acting commands need a connection over
+     * the admin socket, whose peer credentials name the user.
+     *
+     * @throws CommandFailedException (exit 1) when the session carries no authenticated principal
      */
     public static Principal.Authenticated principal(CommandSession session) {
         Object set = session == null ? null : session.get(PRINCIPAL);
         if (set instanceof Principal.Authenticated a) {
             return a;
         }
-        return new Principal.Authenticated(System.getProperty("user.name", "operator"), Set.of("admin"), "gogo", "local-shell");
+        throw new CommandFailedException(1, "denied: this session is unauthenticated (no " + PRINCIPAL
+                + "); run the command through bin/crustyclaw, whose admin socket connection proves the user");
     }
 
     /** {@code file} resolved against the session's directory (the CLI's working directory). */

@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.crustyclaw.api.policy.Principal;
 import org.crustyclaw.api.policy.Subject;
 import org.crustyclaw.api.sandbox.OutputLine;
 import org.crustyclaw.api.sandbox.ResourceLimits;
@@ -90,12 +91,13 @@ public final class SandboxCommands {
             @Descriptor("print JSON: one object per output line, then the result")
             @Parameter(names = "--json", absentValue = "false", presentValue = "true") boolean json,
             @Descriptor("the command and its arguments") String... command) throws SandboxException {
-        run(request(session, tier, backend, memory, timeout, disk, workspace, Arrays.asList(command)).withImage(image), json,
+        run(request(Arguments.principal(session), session, tier, backend, memory, timeout, disk, workspace,
+                Arrays.asList(command)).withImage(image), json,
                 System.out, System.err);
     }
 
-    /** The request the options describe; bad input throws naming the value and what was expected. */
-    static RunRequest request(CommandSession session, String tier, String backend, String memory, String timeout,
+    /** The request the options describe, made by {@code who}; bad input throws naming the value and what was expected. */
+    static RunRequest request(Principal.Authenticated who, CommandSession session, String tier, String backend, String memory, String timeout,
             String disk, String workspace, List<String> words) {
         List<String> command = !words.isEmpty() && words.get(0).equals("--") ? words.subList(1, words.size()) : words;
         if (command.isEmpty()) {
@@ -124,7 +126,7 @@ public final class SandboxCommands {
             }
             dir = Optional.of(p);
         }
-        Subject operator = Arguments.principal(session).subject(Optional.of(trust));
+        Subject operator = who.subject(Optional.of(trust));
         return new RunRequest(operator, trust, Optional.empty(), backend.isEmpty() ? Optional.empty()
                 : Optional.of(backend), command, dir, Map.of(), limits, "base");
     }

@@ -34,6 +34,7 @@ class SandboxCommandsTest {
     SandboxCommands commands;
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    org.crustyclaw.security.audit.SqliteAuditLog audit;
 
     @BeforeEach
     void activate() throws Exception {
@@ -42,6 +43,19 @@ class SandboxCommandsTest {
         manager = new SandboxManager(Defaults.of(SandboxManager.Config.class,
                 Map.of("workspaceRoot", tmp.resolve("ws").toString(), "pools", new String[] {"base@L2=1"})));
         manager.addBackend(bwrap);
+        audit = new org.crustyclaw.security.audit.SqliteAuditLog(tmp.resolve("crustyclaw.db"), t -> t,
+                Duration.ofSeconds(10));
+        var policy = new org.crustyclaw.security.policy.PolicyService(audit, java.time.Clock.systemUTC());
+        policy.apply("crustyclaw.toml", """
+                [[policy.rules]]
+                id = "admins-run"
+                role = "admin"
+                action = "sandbox.exec"
+                resource = "sandbox.*"
+                effect = "allow"
+                """);
+        manager.setPolicy(policy);
+        manager.setAudit(audit);
         commands = new SandboxCommands(manager);
     }
 
@@ -49,6 +63,7 @@ class SandboxCommandsTest {
     void deactivate() throws Exception {
         manager.deactivate();
         bwrap.deactivate();
+        audit.close();
     }
 
     private String out() {
@@ -64,9 +79,12 @@ class SandboxCommandsTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
+    static final org.crustyclaw.api.policy.Principal.Authenticated OPERATOR = new org.crustyclaw.api.policy.Principal.Authenticated(
+            "alice", java.util.Set.of("admin"), "cli", "test");
+
     private static RunRequest request(String tier, String backend, String memory, String timeout, String workspace,
             String... command) {
-        return SandboxCommands.request(null, tier, backend, memory, timeout, "", workspace, List.of(command));
+        return SandboxCommands.request(OPERATOR, null, tier, backend, memory, timeout, "", workspace, List.of(command));
     }
 
     @Test
@@ -81,9 +99,9 @@ class SandboxCommandsTest {
                 .hasMessageContaining("nope").hasMessageContaining("not an existing directory");
         assertThatThrownBy(() -> request("", "", "", "", "", "--")).hasMessageContaining("no command given");
         assertThatThrownBy(() -> request("", "", "1m", "", "", "true")).hasMessageContaining("below 16 MiB");
-        assertThatThrownBy(() -> SandboxCommands.request(null, "", "", "", "", "lots", "", List.of("true")))
+        assertThatThrownBy(() -> SandboxCommands.request(OPERATOR, null, "", "", "", "", "lots", "", List.of("true")))
                 .hasMessageContaining("'lots'");
-        assertThatThrownBy(() -> SandboxCommands.request(null, "", "", "", "", "512k", "", List.of("true")))
+        assertThatThrownBy(() -> SandboxCommands.request(OPERATOR, null, "", "", "", "", "512k", "", List.of("true")))
                 .hasMessageContaining("disk limit below 1 MiB");
     }
 
@@ -96,7 +114,7 @@ class SandboxCommandsTest {
         assertThat(r.workspace()).contains(tmp);
         assertThat(r.command()).containsExactly("sh", "-c", "id");
         assertThat(r.limits().diskBytes()).isEqualTo(ResourceLimits.DEFAULT.diskBytes());
-        assertThat(SandboxCommands.request(null, "", "", "", "", "2g", "", List.of("true")).limits().diskBytes())
+        assertThat(SandboxCommands.request(OPERATOR, null, "", "", "", "", "2g", "", List.of("true")).limits().diskBytes())
                 .isEqualTo(2L << 30);
     }
 
@@ -137,7 +155,8 @@ class SandboxCommandsTest {
         run(request("internal", "", "", "", "", "sh", "-c", "echo to-out; echo to-err >&2"), false);
         assertThat(out()).isEqualTo("to-out\n");
         assertThat(err()).startsWith("to-err\n").contains("backend: bwrap").contains("ending: EXITED")
-                .contains("exit code: 0").contains("audit log missing");
+                .contains("exit code: 0").contains("notes: -");
+        assertThat(audit.tail(2)).extracting(e -> e.payload().get("phase")).containsExactly("start", "end");
     }
 
     @Test

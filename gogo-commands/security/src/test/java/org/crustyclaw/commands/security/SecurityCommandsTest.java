@@ -185,11 +185,22 @@ class SecurityCommandsTest {
             ReviewCommands commands = new ReviewCommands(approvals);
             assertThat(commands.list(false)).contains("r1", "sandbox.exec rm -rf build", "ask-rm");
             assertThat(commands.show(false, "r1")).contains("status: pending", "detail: rm -rf build");
-            assertThat(commands.approve(null, "fine", true, "r1")).contains("\"approved\" : true");
+            assertThatThrownBy(() -> commands.approve(null, "fine", true, "r1")).as("no principal, no answer")
+                    .hasMessageContaining("unauthenticated");
+            assertThat(commands.show(false, "r1")).contains("status: pending");
+            var io = new org.apache.felix.gogo.runtime.threadio.ThreadIOImpl();
+            io.start();
+            var session = new org.apache.felix.gogo.runtime.CommandProcessorImpl(io).createSession(
+                    new java.io.ByteArrayInputStream(new byte[0]), System.out, System.err);
+            session.put(org.crustyclaw.commands.format.Arguments.PRINCIPAL,
+                    new org.crustyclaw.api.policy.Principal.Authenticated("root", java.util.Set.of("admin"), "cli", "test"));
+            assertThat(commands.approve(session, "fine", true, "r1")).contains("\"approved\" : true");
             assertThat(waiting.get().approved()).isTrue();
             assertThat(commands.show(true, "r1")).contains("\"status\" : \"approved\"", "\"reason\" : \"fine\"");
             assertThat(commands.list(false)).isEqualTo("(none)\n");
-            assertThatThrownBy(() -> commands.reject(null, "", false, "r1")).hasMessageContaining("already approved");
+            assertThatThrownBy(() -> commands.reject(session, "", false, "r1")).hasMessageContaining("already approved");
+            session.close();
+            io.stop();
         }
     }
 }

@@ -96,11 +96,27 @@ public final class Frames {
         }
     }
 
+    /**
+     * Writes one frame; output and input longer than {@link #MAX_PAYLOAD} go as several frames
+     * (their bytes are a stream, so a reader joins them), so no reply ever exceeds what a reader
+     * accepts. Any other frame that long is refused here, before it is sent.
+     */
     public static void write(DataOutputStream out, byte type, byte[] payload, int offset, int length) throws IOException {
+        if (length > MAX_PAYLOAD && type != STDOUT && type != STDERR && type != STDIN) {
+            throw new IllegalArgumentException("a " + (char) type + " frame of " + length + " bytes is longer than the "
+                    + MAX_PAYLOAD + " a reader accepts");
+        }
         synchronized (out) {
-            out.writeByte(type);
-            out.writeInt(length);
-            out.write(payload, offset, length);
+            int at = offset;
+            int left = length;
+            do {
+                int n = Math.min(left, MAX_PAYLOAD);
+                out.writeByte(type);
+                out.writeInt(n);
+                out.write(payload, at, n);
+                at += n;
+                left -= n;
+            } while (left > 0);
             out.flush();
         }
     }

@@ -29,6 +29,24 @@ class FramesTest {
     }
 
     @Test
+    void outputLongerThanAFrameGoesAsSeveralThatAReaderAccepts() throws IOException {
+        var bytes = new ByteArrayOutputStream();
+        var out = new DataOutputStream(bytes);
+        byte[] big = new byte[Frames.MAX_PAYLOAD * 2 + 5];
+        java.util.Arrays.fill(big, (byte) 'e');
+        Frames.write(out, Frames.STDERR, big, 0, big.length);
+        var in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+        var joined = new ByteArrayOutputStream();
+        for (Frames.Frame f = Frames.read(in); f != null; f = Frames.read(in)) {
+            assertThat(f.type()).isEqualTo(Frames.STDERR);
+            joined.write(f.payload());
+        }
+        assertThat(joined.toByteArray()).isEqualTo(big);
+        assertThatThrownBy(() -> Frames.write(out, Frames.COMMAND, big, 0, big.length)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("longer than");
+    }
+
+    @Test
     void oversizedAndTruncatedFramesAreRefused() throws IOException {
         var bytes = new ByteArrayOutputStream();
         var out = new DataOutputStream(bytes);

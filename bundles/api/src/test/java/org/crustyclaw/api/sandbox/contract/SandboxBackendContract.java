@@ -247,7 +247,7 @@ public abstract class SandboxBackendContract {
     }
 
     @Test
-    void cancellingSendsSigtermFirst() throws Exception {
+    protected void cancellingSendsSigtermFirst() throws Exception {
         SandboxBackend patient = patientBackend();
         Run run = cancelAfterReady(patient, "trap 'echo got-term; exit 3' TERM; echo ready; while true; do sleep 0.1; done");
         assertThat(run.result().ending()).isEqualTo(ExecResult.Ending.CANCELLED);
