@@ -8,7 +8,25 @@ final class Help {
 
     private Help() {}
 
-    private static final Map<String, String> VERBS = Map.of(
+    private static final Map<String, String> VERBS = Map.ofEntries(Map.entry("run", """
+                    usage: crustyclaw run SKILL --input TEXT|@FILE [--workspace DIR] [--follow] [--json]
+                    Runs a skill as a durable task in the daemon. Without --follow prints the task id;
+                    with --follow streams the model's text as it arrives, each tool call and its result,
+                    refusals and approvals (answer them with 'crustyclaw review approve ID'), and ends
+                    with the outcome: exit 0 when the task succeeded, 1 otherwise. Ctrl-C stops following,
+                    not the task. When the skill's model provider is not reachable, says which providers
+                    were tried and how to configure one, and exits 1.
+
+                    options:
+                      --input TEXT|@FILE   what the skill should do, or a file holding it (required)
+                      --workspace DIR      work in an existing directory (a checkout), not a fresh one
+                      --follow             stream the task's events until it ends
+                      --json               one JSON object per event, then the task
+
+                    example:
+                      crustyclaw run repo-qa --workspace . --input "where is the policy compiled?" --follow
+                    See also: crustyclaw tasks list|show|logs [-f]|cancel|resume, crustyclaw skills list|show|validate.
+                    """), Map.entry(
             "start", """
                     usage: crustyclaw start [--foreground] [--config FILE]
                     Starts the daemon: Felix with the bundles of bundle/, the admin socket in the state
@@ -22,16 +40,14 @@ final class Help {
 
                     example:
                       CRUSTYCLAW_STATE=~/.crustyclaw crustyclaw start
-                    """,
-            "stop", """
+                    """), Map.entry("stop", """
                     usage: crustyclaw stop
                     Asks the daemon to drain and exit (SIGTERM does the same) and waits up to
                     [daemon] shutdown_timeout_seconds. Exit 1 if it did not stop in time.
 
                     example:
                       crustyclaw stop
-                    """,
-            "status", """
+                    """), Map.entry("status", """
                     usage: crustyclaw status [--json]
                     Running or not, pid, uptime, version, bundles by state, plugins by SPI type, channels,
                     and each service's health (the state database, audit log, approvals, secret store).
@@ -43,8 +59,7 @@ final class Help {
 
                     example:
                       crustyclaw status --json
-                    """,
-            "version", """
+                    """), Map.entry("version", """
                     usage: crustyclaw version [--json]
                     Version, git commit, build time and the Java running the CLI.
 
@@ -53,17 +68,28 @@ final class Help {
 
                     example:
                       crustyclaw version
-                    """,
-            "shell", """
+                    """), Map.entry("doctor", """
+                    usage: crustyclaw doctor [--fix] [--json]
+                    What each sandbox backend needs on this host (package, dockerd, the runsc runtime,
+                    the base image, QEMU and the microVM guest, KVM) and the exact command that supplies
+                    it, checked without a daemon. --fix, as root, installs what bwrap (L2, one package)
+                    lacks and checks again. Exit 0 when a backend at L2 or above is ready, 1 otherwise.
+
+                    options:
+                      --fix    as root: do bwrap's host setup (apt-get install bubblewrap) first
+                      --json   print JSON instead of the human form
+
+                    example:
+                      sudo crustyclaw doctor --fix
+                    """), Map.entry("shell", """
                     usage: crustyclaw shell
                     An interactive Gogo shell in the running daemon: 'help' lists every command,
                     'exit' or Ctrl-D leaves. Commands read from stdin when it is not a terminal.
 
                     example:
                       echo 'sandbox:list' | crustyclaw shell
-                    """,
-            "daemon", """
-                    usage: crustyclaw VERB   (VERB: start, stop, status, version, shell)
+                    """), Map.entry("daemon", """
+                    usage: crustyclaw VERB   (VERB: start, stop, status, version, shell, doctor)
                     daemon: the verbs the launcher runs itself
 
                     verbs:
@@ -77,9 +103,11 @@ final class Help {
                           version, commit, build time, Java
                       crustyclaw shell
                           interactive Gogo shell in the daemon
+                      crustyclaw doctor [--fix] [--json]
+                          what each sandbox backend needs here, and the command for it
 
                     Run 'crustyclaw VERB --help' for a verb's options and an example.
-                    """);
+                    """));
 
     /** The built-in areas and their sub-commands; plugins may add areas, which the daemon checks. */
     private static final Map<String, java.util.Set<String>> AREAS = Map.of(
@@ -89,7 +117,10 @@ final class Help {
             "audit", java.util.Set.of("tail", "verify", "export"),
             "review", java.util.Set.of("list", "show", "approve", "reject"),
             "secrets", java.util.Set.of("set", "list", "rm"),
-            "sandbox", java.util.Set.of("list", "run", "pool"));
+            "sandbox", java.util.Set.of("list", "run", "pool"),
+            "tasks", java.util.Set.of("list", "show", "logs", "cancel", "resume"),
+            "skills", java.util.Set.of("list", "show", "validate"),
+            "agent", java.util.Set.of("run"));
 
     /**
      * Refuses verbs that are certainly wrong before any daemon is asked, so they are usage
@@ -144,6 +175,7 @@ final class Help {
                   status [--json]           running or not, health, bundles, plugins (exit 1: unhealthy, 3: not running)
                   version [--json]          version, commit, build time, Java
                   shell                     interactive Gogo shell in the daemon
+                  doctor [--fix] [--json]   what each sandbox backend needs here, and the command for it
 
                 Areas (crustyclaw help AREA lists an area's verbs):
                   config    show|validate|reload|reference|path   the configuration file
@@ -153,6 +185,9 @@ final class Help {
                   review    list|show|approve|reject              approval requests
                   secrets   set|list|rm                           named secrets, values never printed
                   sandbox   list|pool|run                         sandboxes and warm pools
+                  tasks     list|show|logs|cancel|resume          agent tasks and their events
+                  skills    list|show|validate                    directory and bundle skills
+                Agent: run SKILL --input TEXT|@FILE [--follow]    run a skill as a durable task
                 Plugins may add areas: with the daemon running, 'crustyclaw help AREA' shows theirs too.
 
                 'crustyclaw AREA VERB --help' prints a verb's usage, options and an example; with no

@@ -71,11 +71,23 @@ public final class Main {
             case "version":
                 onlyFlags(rest, "version", "--json");
                 return commands.version(rest.contains("--json"));
+            case "doctor":
+                onlyFlags(rest, "doctor", "--json", "--fix");
+                return Doctor.run(layout, System.getenv(), out, rest.contains("--json"), rest.contains("--fix"));
             case "shell":
                 onlyFlags(rest, "shell");
                 return commands.shell();
             case "--version":
                 return commands.version(false);
+            case "run":
+                if (rest.isEmpty() || rest.get(0).startsWith("-")) {
+                    throw new UsageException("'run' needs a skill name first: crustyclaw run SKILL --input TEXT|@FILE"
+                            + " [--follow]; 'crustyclaw skills list' shows the skills");
+                }
+                List<String> run = new ArrayList<>();
+                run.add("agent:run");
+                run.addAll(rest);
+                return commands.forward(run, config.isPresent());
             default:
                 if (verb.startsWith("-")) {
                     throw new UsageException("unknown option " + verb + " before the verb");

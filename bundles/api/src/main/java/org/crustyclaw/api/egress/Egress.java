@@ -1,6 +1,8 @@
 package org.crustyclaw.api.egress;
 
 import java.net.URI;
+import java.util.List;
+import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -28,4 +30,10 @@ public interface Egress {
 
     /** What {@code method url} would get under {@code policy}; sends nothing. */
     EgressDecision decide(EgressPolicy policy, String method, URI url);
+
+    /** The configured policies ({@code [egress.skills.NAME]}), sorted by skill. */
+    List<EgressPolicy> policies();
+
+    /** The configured policy of a skill or run name; empty when it has none (and so reaches nothing). */
+    Optional<EgressPolicy> policy(String skill);
 }

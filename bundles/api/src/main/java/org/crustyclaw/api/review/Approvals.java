@@ -10,8 +10,11 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * The one approval service every part uses (policy {@code ask} decisions, review gates,
- * channels, the TUI). Requests are durable: a restart keeps them pending, and every request
- * and answer is audited. Implemented by the security bundle.
+ * channels, the TUI). Every request and answer is audited. A request is pending only while
+ * its requester waits for the answer: a requester that gives up {@linkplain #withdraw
+ * withdraws} it, and a restart of the service withdraws those its previous run left (whoever
+ * waited for them is gone), so an answer always releases something. Implemented by the
+ * security bundle.
  */
 @ProviderType
 public interface Approvals {
@@ -22,7 +25,7 @@ public interface Approvals {
     /**
      * Files a request; the stage completes when it is answered, or with a rejection by
      * {@code timeout} when {@code timeout} passes. Filing a request whose id is already
-     * pending (an action resumed after a restart) re-attaches to it instead.
+     * pending re-attaches to it instead; one already closed gets its decision at once.
      */
     CompletionStage<Decision> request(ApprovalRequest request, Duration timeout);
 
@@ -32,8 +35,17 @@ public interface Approvals {
      */
     CompletionStage<Decision> request(ApprovalRequest request);
 
-    /** The requests still waiting, oldest first. */
+    /** The requests an answer can still release (their requester waits), oldest first. */
     List<ApprovalRequest> pending();
+
+    /**
+     * The requester no longer waits (its client went away, it was cancelled): the request,
+     * if still pending, is closed as withdrawn, audited, and an answer can no longer be given.
+     * Its {@link #decision} is then a rejection by {@code withdrawn} with {@code reason}.
+     *
+     * @since 1.1
+     */
+    void withdraw(String id, String reason);
 
     Optional<ApprovalRequest> find(String id);
 

@@ -22,9 +22,9 @@ import org.crustyclaw.api.sandbox.TrustTier;
 import org.crustyclaw.api.tool.ToolDescriptor;
 import org.crustyclaw.provider.common.ProviderSettings;
 import org.crustyclaw.provider.common.StreamingProvider;
-import org.crustyclaw.provider.openai.TestSupport.Events;
-import org.crustyclaw.provider.openai.TestSupport.MemorySecrets;
-import org.crustyclaw.provider.openai.TestSupport.RecordingPacer;
+import org.crustyclaw.provider.common.testing.Events;
+import org.crustyclaw.provider.common.testing.MemorySecrets;
+import org.crustyclaw.provider.common.testing.RecordingPacer;
 import org.crustyclaw.provider.openai.wire.OpenAiWireServer;
 import org.crustyclaw.provider.openai.wire.OpenAiWireServer.Call;
 import org.crustyclaw.provider.openai.wire.OpenAiWireServer.Reply;
@@ -64,6 +64,12 @@ class OpenAiProviderTest {
         return provider(server.baseUrl(), Duration.ofSeconds(30), 2);
     }
 
+    static String recorded(String name) throws java.io.IOException {
+        try (java.io.InputStream in = OpenAiProviderTest.class.getResourceAsStream("/recorded/" + name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     private static ChatRequest ask(String text) {
         return new ChatRequest("gpt-test", List.of(ChatMessage.system("be brief"), ChatMessage.user(text)), List.of(), 256);
     }
@@ -88,7 +94,7 @@ class OpenAiProviderTest {
 
     @Test
     void recordedInterleavedToolCallsArriveWholeInIndexOrderWithCostFromPrices() throws Exception {
-        serve(new Turn("", new Reply.Raw(TestSupport.recorded("two-tool-calls.sse"))));
+        serve(new Turn("", new Reply.Raw(recorded("two-tool-calls.sse"))));
         Events events = new Events();
         provider.chat(ask("look around"), events);
         assertThat(events.calls()).extracting(ChatEvent.ToolCallRequested::call).containsExactly(
@@ -148,7 +154,7 @@ class OpenAiProviderTest {
 
     @Test
     void aStreamCutMidEventFailsRetriablyAfterTheTextSoFar() throws Exception {
-        serve(new Turn("", new Reply.Raw(TestSupport.recorded("cut-mid-event.sse"))));
+        serve(new Turn("", new Reply.Raw(recorded("cut-mid-event.sse"))));
         Events events = new Events();
         provider.chat(ask("hi"), events);
         assertThat(events.text()).isEqualTo("Hel");

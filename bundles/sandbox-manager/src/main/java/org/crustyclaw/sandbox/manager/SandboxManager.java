@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.List;
@@ -20,6 +21,9 @@ import java.util.function.Consumer;
 
 import org.crustyclaw.api.audit.AuditException;
 import org.crustyclaw.api.audit.AuditLog;
+import org.crustyclaw.api.egress.Egress;
+import org.crustyclaw.api.egress.EgressPolicy;
+import org.crustyclaw.api.egress.EgressSession;
 import org.crustyclaw.api.policy.Effect;
 import org.crustyclaw.api.policy.PolicyEngine;
 import org.crustyclaw.api.policy.Verdict;
@@ -119,6 +123,7 @@ public final class SandboxManager implements Sandboxes {
     private volatile PolicyEngine policy;
     private volatile Approvals approvals;
     private volatile AuditLog audit;
+    private volatile Egress egress;
 
     /** Framework property naming the daemon's state directory, the home of the default workspace root. */
     static final String STATE_DIR = "crustyclaw.state.dir";
@@ -225,6 +230,19 @@ public final class SandboxManager implements Sandboxes {
         }
     }
 
+    /** The credential proxy: a run of a skill with an {@code [egress]} policy goes out through it, and only so. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    public void setEgress(Egress service) {
+        this.egress = service;
+    }
+
+    public void unsetEgress(Egress service) {
+        if (this.egress == service) {
+            this.egress = null;
+        }
+    }
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     public void setApprovals(Approvals service) {
@@ -261,8 +279,10 @@ public final class SandboxManager implements Sandboxes {
         try {
             decision = answer.toCompletableFuture().get();
         } catch (InterruptedException e) {
+            // The requester went away (its client was killed): nobody is left for an answer to release.
+            withdraw(service, id, "the requester stopped waiting (its client went away or the run was cancelled)");
             Thread.currentThread().interrupt();
-            return Optional.of("cancelled while waiting for approval " + id);
+            return Optional.of("cancelled while waiting for approval " + id + "; the request was withdrawn");
         } catch (ExecutionException e) {
             throw new SandboxException("approval " + id + " failed: " + e.getCause().getMessage(), e.getCause());
         }
@@ -272,6 +292,26 @@ public final class SandboxManager implements Sandboxes {
         }
         notes.add("approved as " + id + " by " + decision.by());
         return Optional.empty();
+    }
+
+    /**
+     * Withdraws on a thread of its own and waits for it: this thread is being interrupted (more
+     * than once, as the client's output stream fails too), which would cut the audited write short.
+     */
+    private static void withdraw(Approvals service, String id, String reason) {
+        CompletableFuture<Void> done = CompletableFuture.runAsync(() -> service.withdraw(id, reason));
+        for (;;) {
+            try {
+                done.get();
+                return;
+            } catch (InterruptedException e) {
+                // keep waiting: the caller sets the flag again once the withdrawal is on record
+            } catch (ExecutionException e) {
+                System.getLogger(SandboxManager.class.getName()).log(System.Logger.Level.WARNING,
+                        "approval " + id + " could not be withdrawn: " + e.getCause().getMessage());
+                return;
+            }
+        }
     }
 
     @Override
@@ -320,6 +360,35 @@ public final class SandboxManager implements Sandboxes {
             return Selector.refuse("policy did not allow " + EXEC_ACTION + " on " + resource + " ("
                     + verdict.effect().label() + ", rule " + verdict.rule() + ": " + verdict.reason() + ")", installed);
         }
+        Egress proxy = egress;
+        Optional<EgressPolicy> egressPolicy = proxy == null ? Optional.empty() : request.skill().flatMap(proxy::policy);
+        EgressSession session = null;
+        if (egressPolicy.isPresent()) {
+            try {
+                session = proxy.open(request.skill().orElseThrow(), egressPolicy.get());
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                return Selector.refuse("the egress of skill " + request.skill().orElseThrow()
+                        + " could not be opened, so the run did not start: " + e.getMessage(), installed);
+            }
+            notes.add("egress through the credential proxy (session " + session.id() + "): "
+                    + egressPolicy.get().rules().size() + " rule(s)" + (session.sentinels().isEmpty() ? ""
+                    : ", sentinels in " + String.join(", ", new java.util.TreeSet<>(session.sentinels().keySet())))
+                    + (backend.name().equals("bwrap") ? "" : "; backend " + backend.name()
+                    + " does not route egress yet, so the sandbox has no network"));
+        }
+        try {
+            return run(request, backend, log, installed, notes, Optional.ofNullable(session), lines);
+        } finally {
+            if (session != null) {
+                session.close();
+            }
+        }
+    }
+
+    private RunOutcome run(RunRequest request, SandboxBackend backend, AuditLog log, List<SandboxBackend> installed,
+            List<String> notes, Optional<EgressSession> session, Consumer<OutputLine> lines) throws SandboxException {
+        Map<String, String> environment = new HashMap<>(request.environment());
+        session.ifPresent(e -> environment.putAll(e.sentinels()));
         Map<String, String> payload = new HashMap<>(Map.of("phase", "start", "backend", backend.name(), "level",
                 backend.level().name(), "tier", request.tier().label(), "command", summary(request.command())));
         request.skill().ifPresent(s -> payload.put("skill", s));
@@ -332,7 +401,7 @@ public final class SandboxManager implements Sandboxes {
         // From here on the start event is on record: every way out records an end, a failed one included.
         Executed done;
         try {
-            done = execute(request, backend, lines, notes);
+            done = execute(request, backend, lines, notes, session, environment);
         } catch (SandboxException | RuntimeException | Error e) {
             try {
                 log.append("sandbox.exec", request.subject().principal(), Map.of("phase", "end", "backend", backend.name(),
@@ -356,10 +425,11 @@ public final class SandboxManager implements Sandboxes {
     private record Executed(Path workspace, boolean pooled, ExecResult result) {}
 
     /** Runs the checked, audited request in a pooled sandbox, the caller's workspace or a fresh one. */
-    private Executed execute(RunRequest request, SandboxBackend backend, Consumer<OutputLine> lines, List<String> notes)
-            throws SandboxException {
+    private Executed execute(RunRequest request, SandboxBackend backend, Consumer<OutputLine> lines, List<String> notes,
+            Optional<EgressSession> session, Map<String, String> environment) throws SandboxException {
         WarmPool.Key key = new WarmPool.Key(request.image(), backend.level());
-        Optional<WarmPool.Lease> lease = request.workspace().isPresent() ? Optional.empty()
+        // a pooled sandbox was started without egress: runs with egress start their own
+        Optional<WarmPool.Lease> lease = request.workspace().isPresent() || session.isPresent() ? Optional.empty()
                 : pool.take(key, backend.name(), request.limits());
         ExecResult result;
         Path workspace;
@@ -381,8 +451,8 @@ public final class SandboxManager implements Sandboxes {
             }
         } else if (request.workspace().isPresent()) {
             workspace = request.workspace().get();
-            result = backend.run(new SandboxSpec(request.command(), workspace, request.environment(), request.limits(),
-                    request.image()), lines);
+            result = backend.run(new SandboxSpec(request.command(), workspace, environment, request.limits(),
+                    request.image(), session.map(EgressSession::proxySocket)), lines);
         } else {
             try {
                 workspace = workspaces.create(request.limits().diskBytes());
@@ -390,8 +460,8 @@ public final class SandboxManager implements Sandboxes {
                 throw new SandboxException("cannot make a fresh workspace: " + e.getMessage(), e);
             }
             try {
-                result = backend.run(new SandboxSpec(request.command(), workspace, request.environment(),
-                        request.limits(), request.image()), lines);
+                result = backend.run(new SandboxSpec(request.command(), workspace, environment,
+                        request.limits(), request.image(), session.map(EgressSession::proxySocket)), lines);
             } finally {
                 workspaces.finished(workspace);
             }

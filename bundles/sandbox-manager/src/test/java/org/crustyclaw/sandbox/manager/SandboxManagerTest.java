@@ -146,6 +146,11 @@ class SandboxManagerTest {
         }
 
         @Override
+        public void withdraw(String id, String reason) {
+            throw new IllegalArgumentException("answered at request time");
+        }
+
+        @Override
         public Optional<Decision> decision(String id) {
             return Optional.empty();
         }
@@ -171,6 +176,72 @@ class SandboxManagerTest {
                 "crustyclaw review approve " + id);
         assertThat(ran.notes()).contains("approved as " + id + " by bob");
         assertThat(bwrap.ran).hasSize(1);
+    }
+
+    /** Files the request, answers never, and records what the requester withdrew. */
+    static final class SilentApprovals implements Approvals {
+        final java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+        final List<String> withdrawn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile String id;
+
+        @Override
+        public CompletionStage<Decision> request(ApprovalRequest request, Duration timeout) {
+            id = request.id();
+            asked.countDown();
+            return new CompletableFuture<>();
+        }
+
+        @Override
+        public CompletionStage<Decision> request(ApprovalRequest request) {
+            return request(request, DEFAULT_TIMEOUT);
+        }
+
+        @Override
+        public List<ApprovalRequest> pending() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<ApprovalRequest> find(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Decision> decision(String id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void withdraw(String id, String reason) {
+            withdrawn.add(id + ": " + reason);
+        }
+
+        @Override
+        public Decision answer(String id, boolean approve, Principal.Authenticated by, String reason) {
+            throw new IllegalArgumentException("never answered");
+        }
+    }
+
+    @Test
+    void aRequesterThatStopsWaitingWithdrawsItsApproval() throws Exception {
+        manager.setPolicy(new SelectorTest.RecordingPolicy(Effect.ASK));
+        SilentApprovals approvals = new SilentApprovals();
+        manager.setApprovals(approvals);
+        CompletableFuture<RunOutcome> outcome = new CompletableFuture<>();
+        Thread requester = new Thread(() -> {
+            try {
+                outcome.complete(run(TrustTier.INTERNAL));
+            } catch (Exception e) {
+                outcome.completeExceptionally(e);
+            }
+        });
+        requester.start();
+        approvals.asked.await();
+        requester.interrupt(); // as the admin socket does when the client goes away
+        Refusal refused = (Refusal) outcome.get();
+        assertThat(refused.reason()).contains("cancelled while waiting for approval " + approvals.id, "withdrawn");
+        assertThat(approvals.withdrawn).singleElement().asString().startsWith(approvals.id + ": the requester stopped waiting");
+        assertThat(bwrap.ran).isEmpty();
     }
 
     @Test

@@ -30,6 +30,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 public final class ApprovalService implements Approvals {
 
     public static final String PID = "org.crustyclaw.approvals";
+    /** Framework property: true in the short-lived framework of an offline CLI verb. */
+    static final String ONESHOT = "crustyclaw.oneshot";
 
     @ObjectClassDefinition(name = "CrustyClaw approvals", description = "Human approval of actions ([approvals] in crustyclaw.toml)")
     public @interface Config {
@@ -42,8 +44,9 @@ public final class ApprovalService implements Approvals {
     @Activate
     public ApprovalService(BundleContext context, Config config, @Reference AuditLog audit, @Reference PolicyEngine policy)
             throws SQLException {
+        // An offline framework (a CLI verb while a daemon may run) must not withdraw the daemon's live requests.
         this.approvals = new SqliteApprovals(StateDatabase.defaultFile(context), audit, policy, Clock.systemUTC(),
-                Duration.ofMinutes(config.defaultTimeoutMinutes()));
+                Duration.ofMinutes(config.defaultTimeoutMinutes()), !Boolean.parseBoolean(context.getProperty(ONESHOT)));
     }
 
     @Override
@@ -64,6 +67,11 @@ public final class ApprovalService implements Approvals {
     @Override
     public List<ApprovalRequest> pending() {
         return approvals.pending();
+    }
+
+    @Override
+    public void withdraw(String id, String reason) {
+        approvals.withdraw(id, reason);
     }
 
     @Override

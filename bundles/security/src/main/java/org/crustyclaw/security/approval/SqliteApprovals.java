@@ -31,15 +31,18 @@ import org.crustyclaw.api.review.Decision;
 import org.crustyclaw.security.db.StateDatabase;
 
 /**
- * Approvals kept in the state database. A pending row outlives the daemon; on start every
- * pending request gets its expiry timer back, and a waiting action that files the same id
- * again re-attaches to it. Requests and answers are audited before they take effect.
+ * Approvals kept in the state database. A request is pending while its requester waits: one
+ * whose requester gives up is withdrawn, and on start those a previous run left are closed,
+ * as timed out when their expiry passed meanwhile, else as withdrawn (their requesters died
+ * with that run). Requests, answers and withdrawals are audited before they take effect.
  */
 public final class SqliteApprovals implements Approvals, AutoCloseable {
 
     /** The policy action an approver needs, on resource {@code approval.<rule>}. */
     public static final String APPROVE_ACTION = "review.approve";
     public static final String TIMEOUT = "timeout";
+    /** Who closes a request whose requester has gone. */
+    public static final String WITHDRAWN = "withdrawn";
 
     private final Connection db;
     private final AuditLog audit;
@@ -55,6 +58,15 @@ public final class SqliteApprovals implements Approvals, AutoCloseable {
 
     public SqliteApprovals(Path file, AuditLog audit, PolicyEngine policy, Clock clock, Duration defaultTimeout)
             throws SQLException {
+        this(file, audit, policy, clock, defaultTimeout, true);
+    }
+
+    /**
+     * @param closeLeftovers whether the requests a previous run left pending are closed now; false
+     *                       for a framework that runs beside the daemon that owns them
+     */
+    public SqliteApprovals(Path file, AuditLog audit, PolicyEngine policy, Clock clock, Duration defaultTimeout,
+            boolean closeLeftovers) throws SQLException {
         if (defaultTimeout.isNegative() || defaultTimeout.isZero()) {
             throw new IllegalArgumentException("default approval timeout " + defaultTimeout + " is not positive");
         }
@@ -68,8 +80,20 @@ public final class SqliteApprovals implements Approvals, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        for (ApprovalRequest r : pending()) {
-            schedule(r);
+        if (closeLeftovers) {
+            for (ApprovalRequest r : select("WHERE status = 'pending' ORDER BY created, id", null)) {
+                try {
+                    if (clock.instant().isBefore(r.expires())) {
+                        withdraw(r.id(), "the daemon restarted while it was pending: its requester is gone");
+                    } else {
+                        expire(r.id());
+                    }
+                } catch (RuntimeException e) {
+                    // not audited, so not closed: it stays out of pending() and cannot be answered
+                    System.getLogger(SqliteApprovals.class.getName()).log(System.Logger.Level.WARNING,
+                            "approval " + r.id() + " left by the previous run could not be closed: " + e.getMessage());
+                }
+            }
         }
     }
 
@@ -154,7 +178,16 @@ public final class SqliteApprovals implements Approvals, AutoCloseable {
 
     @Override
     public synchronized List<ApprovalRequest> pending() {
-        return select("WHERE status = 'pending' ORDER BY created, id", null);
+        return select("WHERE status = 'pending' ORDER BY created, id", null).stream()
+                .filter(r -> waiting.containsKey(r.id())).toList();
+    }
+
+    @Override
+    public synchronized void withdraw(String id, String reason) {
+        if (find(id).isEmpty() || decision(id).isPresent()) {
+            return;
+        }
+        record(id, false, WITHDRAWN, reason);
     }
 
     @Override
@@ -187,8 +220,12 @@ public final class SqliteApprovals implements Approvals, AutoCloseable {
             throw new IllegalArgumentException("approval request '" + id + "' was already "
                     + (d.approved() ? "approved" : "rejected") + " by " + d.by() + " at " + d.at());
         });
-        if (by.name().equals(TIMEOUT)) {
-            throw new IllegalArgumentException("'" + TIMEOUT + "' is reserved for automatic rejection");
+        if (by.name().equals(TIMEOUT) || by.name().equals(WITHDRAWN)) {
+            throw new IllegalArgumentException("'" + by.name() + "' is reserved for automatic rejection");
+        }
+        if (!waiting.containsKey(id)) {
+            throw new IllegalArgumentException("approval request '" + id + "' has nobody waiting for it: an answer would"
+                    + " release nothing");
         }
         Authorization auth = by.authorize(policy, APPROVE_ACTION, "approval." + r.rule());
         if (!(auth instanceof Authorization.Granted)) {
@@ -203,10 +240,11 @@ public final class SqliteApprovals implements Approvals, AutoCloseable {
     private Decision record(String id, boolean approve, String by, String reason) {
         Decision d = new Decision(id, approve, by, reason, clock.instant().truncatedTo(ChronoUnit.MILLIS));
         try {
-            audit.append("approval.answer", by, Map.of("id", id, "approved", String.valueOf(approve), "reason", reason));
+            audit.append(by.equals(WITHDRAWN) ? "approval.withdrawn" : "approval.answer", by,
+                    Map.of("id", id, "approved", String.valueOf(approve), "reason", reason));
             try (PreparedStatement up = db.prepareStatement("UPDATE approvals SET status = ?, answered_by = ?, reason = ?, "
                     + "answered_at = ? WHERE id = ? AND status = 'pending'")) {
-                up.setString(1, approve ? "approved" : "rejected");
+                up.setString(1, approve ? "approved" : by.equals(WITHDRAWN) ? WITHDRAWN : "rejected");
                 up.setString(2, by);
                 up.setString(3, reason);
                 up.setString(4, d.at().toString());

@@ -93,15 +93,48 @@ class SqliteApprovalsTest {
         assertThatThrownBy(() -> approvals.answer("zzz", true, lead, "")).hasMessageContaining("no approval request 'zzz'");
     }
 
+    /** Its requester died with the previous run: an answer would release nothing. */
     @Test
-    void pendingRequestsSurviveARestartAndTheActionReattaches() throws Exception {
-        approvals.request(request("a4"), Duration.ofMinutes(30));
+    void aRestartWithdrawsWhatThePreviousRunLeftPendingAndAuditsIt() throws Exception {
+        CompletableFuture<Decision> before = approvals.request(request("a4"), Duration.ofMinutes(30)).toCompletableFuture();
         approvals.close();
+        assertThat(before).isCompletedExceptionally();
         approvals = new SqliteApprovals(db, audit, policy, Clock.systemUTC());
-        assertThat(approvals.pending()).extracting(ApprovalRequest::id).containsExactly("a4");
-        CompletableFuture<Decision> resumed = approvals.request(request("a4"), Duration.ofMinutes(30)).toCompletableFuture();
-        approvals.answer("a4", true, lead, "ok after restart");
-        assertThat(resumed.get(5, TimeUnit.SECONDS).reason()).isEqualTo("ok after restart");
+        assertThat(approvals.pending()).isEmpty();
+        Decision d = approvals.decision("a4").orElseThrow();
+        assertThat(d.approved()).isFalse();
+        assertThat(d.by()).isEqualTo(SqliteApprovals.WITHDRAWN);
+        assertThat(d.reason()).contains("daemon restarted");
+        assertThat(audit.tail(5)).filteredOn(e -> e.type().equals("approval.withdrawn")).singleElement()
+                .satisfies(e -> assertThat(e.payload()).containsEntry("id", "a4"));
+        assertThatThrownBy(() -> approvals.answer("a4", true, lead, "too late")).hasMessageContaining("already rejected by withdrawn");
+        assertThat(approvals.request(request("a4"), Duration.ofMinutes(30)).toCompletableFuture().get(5, TimeUnit.SECONDS))
+                .as("an action filing it again gets the decision").isEqualTo(d);
+    }
+
+    @Test
+    void aRequesterThatGivesUpWithdrawsItsRequest() throws Exception {
+        CompletableFuture<Decision> waiting = approvals.request(request("a8"), Duration.ofMinutes(30)).toCompletableFuture();
+        approvals.withdraw("a8", "client went away");
+        assertThat(waiting.get(5, TimeUnit.SECONDS).by()).isEqualTo(SqliteApprovals.WITHDRAWN);
+        assertThat(approvals.pending()).isEmpty();
+        assertThat(audit.tail(3)).extracting(AuditEvent::type).contains("approval.withdrawn");
+        assertThatThrownBy(() -> approvals.answer("a8", true, lead, "")).hasMessageContaining("already rejected by withdrawn");
+        approvals.withdraw("a8", "twice");
+        approvals.withdraw("nope", "unknown");
+        assertThat(approvals.decision("a8").orElseThrow().reason()).isEqualTo("client went away");
+    }
+
+    /** An offline CLI framework opens the same database beside the daemon: it must leave the daemon's requests alone. */
+    @Test
+    void aFrameworkBesideTheDaemonLeavesItsRequestsPendingAndCannotAnswerThem() throws Exception {
+        approvals.request(request("a9"), Duration.ofMinutes(30));
+        try (SqliteApprovals beside = new SqliteApprovals(db, audit, policy, Clock.systemUTC(), Duration.ofMinutes(30), false)) {
+            assertThat(beside.pending()).as("nobody waits on it there").isEmpty();
+            assertThatThrownBy(() -> beside.answer("a9", true, lead, "")).hasMessageContaining("nobody waiting");
+        }
+        assertThat(approvals.pending()).extracting(ApprovalRequest::id).containsExactly("a9");
+        assertThat(approvals.decision("a9")).isEmpty();
     }
 
     @Test

@@ -52,7 +52,8 @@ public final class ReviewCommands {
         ApprovalRequest r = approvals.find(id).orElseThrow(() -> new IllegalArgumentException(
                 "no approval request '" + id + "': expected an id from 'review list'"));
         Optional<Decision> d = approvals.decision(id);
-        String status = d.map(x -> x.approved() ? "approved" : "rejected").orElse("pending");
+        String status = d.map(x -> x.approved() ? "approved" : x.by().equals("withdrawn") ? "withdrawn" : "rejected")
+                .orElse(approvals.pending().stream().anyMatch(p -> p.id().equals(r.id())) ? "pending" : "orphaned");
         RequestDetail detail = new RequestDetail(r.id(), r.what(), r.why(), r.requestedBy(), r.rule(), r.created(), r.expires(),
                 status, d.map(Decision::by), d.map(Decision::reason), r.detail());
         return Output.render(detail, json);
