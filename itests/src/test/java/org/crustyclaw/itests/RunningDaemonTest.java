@@ -162,6 +162,13 @@ class RunningDaemonTest {
     }
 
     @Test
+    void helpListsTheAreasOfTheRunningDaemon() {
+        Result r = dist.run("help");
+        assertThat(r.exit()).as("%s", r).isZero();
+        assertThat(r.out()).contains("Areas of the running daemon:").containsPattern("\n  sandbox +sandboxes:");
+    }
+
+    @Test
     void anUnknownVerbListsTheAreas() {
         for (String[] args : new String[][] {{"frobnicate"}, {"frobnicate", "now"}}) {
             Result r = dist.run(args);

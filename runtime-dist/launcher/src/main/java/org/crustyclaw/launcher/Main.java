@@ -117,6 +117,12 @@ public final class Main {
         boolean json = rest.remove("--json");
         if (rest.isEmpty()) {
             out.print(Help.overview());
+            // A running daemon knows every area, plugins' too; with none, the overview is all there is.
+            new Commands(Layout.resolve(config, System.getenv()), out, err).daemonAreas().ifPresent(areas -> {
+                out.println();
+                out.println("Areas of the running daemon:");
+                out.print(areas);
+            });
             return OK;
         }
         if (rest.size() > 2) {
