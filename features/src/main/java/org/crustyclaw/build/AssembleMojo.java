@@ -117,10 +117,10 @@ public class AssembleMojo extends AbstractMojo {
         }
     }
 
-    /** Fails on a class two bundles (or two lib/ jars) both hold, and on class files newer than Java 17. */
+    /** Fails on a class of an exported package two bundles hold, a class two lib/ jars hold, and class files newer than Java 17. */
     private void checkClasses(List<Path> bundleJars, List<Path> libJars) throws IOException, MojoExecutionException {
         List<String> problems = new ArrayList<>();
-        ShippedClasses.duplicates(bundleJars).forEach(p -> problems.add("duplicate class in bundle/: " + p));
+        ShippedClasses.duplicateBundleClasses(bundleJars).forEach(p -> problems.add("duplicate class in bundle/: " + p));
         ShippedClasses.duplicates(libJars).forEach(p -> problems.add("duplicate class in lib/: " + p));
         for (Path jar : bundleJars) {
             problems.addAll(ShippedClasses.newerThan(jar, ShippedClasses.JAVA_17));

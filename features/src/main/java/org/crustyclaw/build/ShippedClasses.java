@@ -5,16 +5,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 
 /**
- * Checks over the jars a distribution ships: no class in two jars of one class space (bundle/,
- * or lib/), and no class file newer than the Java release the runtime starts on. Classes under
+ * Checks over the jars a distribution ships: no class in two jars of lib/ (one class path), no
+ * class of an exported package in two bundles of bundle/, and no class file newer than the Java release the runtime starts on. Classes under
  * {@code META-INF/versions/N/} of a multi-release jar are left out of both; jars nested in a
  * bundle (its Bundle-ClassPath) count for the release check, not for duplicates, since they are
  * private to their bundle.
@@ -26,22 +30,87 @@ final class ShippedClasses {
 
     private ShippedClasses() {}
 
-    /** One line per class found in more than one of {@code jars}, naming the class and the jars. */
+    /** One line per class found in more than one of {@code jars} (one flat class path, as lib/), naming the class and the jars. */
     static List<String> duplicates(List<Path> jars) throws IOException {
+        return duplicates(jars, false);
+    }
+
+    /**
+     * Like {@link #duplicates(List)} for OSGi bundles, each its own class space: a class two bundles
+     * hold is a problem when either exports its package (two providers of one API, or a split
+     * package); a private copy in each bundle (bnd's {@code -conditionalpackage}) is not.
+     */
+    static List<String> duplicateBundleClasses(List<Path> bundles) throws IOException {
+        return duplicates(bundles, true);
+    }
+
+    private static List<String> duplicates(List<Path> jars, boolean bundles) throws IOException {
         Map<String, List<String>> owners = new TreeMap<>();
+        Map<String, Set<String>> exports = new HashMap<>();
         for (Path jar : jars) {
             try (ZipFile zip = new ZipFile(jar.toFile())) {
+                String name = jar.getFileName().toString();
                 zip.stream().map(ZipEntry::getName).filter(ShippedClasses::isPlainClass)
-                        .forEach(n -> owners.computeIfAbsent(n, k -> new ArrayList<>()).add(jar.getFileName().toString()));
+                        .forEach(n -> owners.computeIfAbsent(n, k -> new ArrayList<>()).add(name));
+                if (bundles) {
+                    exports.put(name, exportedPackages(zip));
+                }
             }
         }
         List<String> problems = new ArrayList<>();
-        owners.forEach((name, in) -> {
-            if (in.size() > 1) {
-                problems.add(name.substring(0, name.length() - ".class".length()).replace('/', '.') + " is in " + String.join(" and ", in));
+        owners.forEach((entry, in) -> {
+            if (in.size() < 2) {
+                return;
+            }
+            String className = entry.substring(0, entry.length() - ".class".length()).replace('/', '.');
+            int dot = className.lastIndexOf('.');
+            String pkg = dot < 0 ? "" : className.substring(0, dot);
+            if (!bundles || in.stream().anyMatch(j -> exports.get(j).contains(pkg))) {
+                problems.add(className + " is in " + String.join(" and ", in) + (bundles ? " (package " + pkg + " is exported)" : ""));
             }
         });
         return problems;
+    }
+
+    /** The package names of a jar's Export-Package header (quoted attribute values may hold commas). */
+    static Set<String> exportedPackages(ZipFile zip) throws IOException {
+        ZipEntry entry = zip.getEntry("META-INF/MANIFEST.MF");
+        if (entry == null) {
+            return Set.of();
+        }
+        String header;
+        try (InputStream in = zip.getInputStream(entry)) {
+            header = new Manifest(in).getMainAttributes().getValue("Export-Package");
+        }
+        Set<String> packages = new HashSet<>();
+        if (header == null) {
+            return packages;
+        }
+        boolean quoted = false;
+        boolean inName = true;
+        StringBuilder token = new StringBuilder();
+        for (char c : (header + ",").toCharArray()) {
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && (c == ';' || c == ',')) {
+                String t = token.toString().strip();
+                if (inName && !t.isEmpty() && !t.contains("=")) {
+                    packages.add(t);
+                } else {
+                    inName = false;
+                }
+                token.setLength(0);
+                if (c == ',') {
+                    inName = true;
+                }
+                continue;
+            }
+            if (!quoted && c == '=') {
+                inName = false;
+            }
+            token.append(c);
+        }
+        return packages;
     }
 
     /** One line per class file of {@code jar} (and of the jars nested in it) newer than {@code maxMajor}. */

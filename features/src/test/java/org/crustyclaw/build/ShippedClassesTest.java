@@ -53,6 +53,30 @@ class ShippedClassesTest {
         assertThat(ShippedClasses.duplicates(List.of(a))).isEmpty();
     }
 
+    static byte[] manifest(String exports) {
+        return ("Manifest-Version: 1.0\r\n" + (exports.isEmpty() ? "" : "Export-Package: " + exports + "\r\n") + "\r\n").getBytes();
+    }
+
+    @Test
+    void bundlesMayEachHoldAPrivateCopyButNeverOfAnExportedPackage() throws IOException {
+        Path a = jar("a.jar", Map.of("META-INF/MANIFEST.MF", manifest("org.example.api;version=\"1.0\";uses:=\"org.x,org.y\""),
+                "org/example/api/Api.class", classFile(61), "org/example/lines/Splitter.class", classFile(61)));
+        Path b = jar("b.jar", Map.of("META-INF/MANIFEST.MF", manifest(""),
+                "org/example/api/Api.class", classFile(61), "org/example/lines/Splitter.class", classFile(61)));
+        assertThat(ShippedClasses.duplicateBundleClasses(List.of(a, b)))
+                .containsExactly("org.example.api.Api is in a.jar and b.jar (package org.example.api is exported)");
+        assertThat(ShippedClasses.duplicates(List.of(a, b))).hasSize(2);
+    }
+
+    @Test
+    void exportPackageNamesAreReadPastQuotedCommas() throws IOException {
+        Path a = jar("e.jar", Map.of("META-INF/MANIFEST.MF",
+                manifest("p.one;p.two;version=\"1.0\";uses:=\"q.a,q.b\",p.three;version=\"[1,2)\"")));
+        try (var zip = new java.util.zip.ZipFile(a.toFile())) {
+            assertThat(ShippedClasses.exportedPackages(zip)).containsExactlyInAnyOrder("p.one", "p.two", "p.three");
+        }
+    }
+
     @Test
     void classFilesNewerThanJava17AreNamedButVersionedOnesAreAllowed() throws IOException {
         Path ok = jar("ok.jar", Map.of("org/example/A.class", classFile(61), "META-INF/versions/21/org/example/A.class",
