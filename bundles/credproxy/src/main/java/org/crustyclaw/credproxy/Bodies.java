@@ -30,7 +30,7 @@ final class Bodies {
     /** Reads the framed body from {@code in} into {@code sink}; {@code sink.finish()} is called at its end. */
     static void copy(InputStream in, Framing framing, Swap.Sink sink, Meter meter, boolean request)
             throws IOException, BadMessage {
-        byte[] buf = new byte[16384];
+        byte[] buf = new byte[65536];
         if (framing instanceof Framing.Length l) {
             if (l.length() > meter.remaining()) {
                 throw new BadMessage(413, "body of " + l.length() + " bytes is more than the session may still move ("

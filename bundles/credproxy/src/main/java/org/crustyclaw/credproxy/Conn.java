@@ -46,7 +46,7 @@ final class Conn implements AutoCloseable {
                 lastActivity = System.nanoTime();
                 return n;
             }
-        }, 16384);
+        }, 65536);
         this.out = new BufferedOutputStream(new OutputStream() {
             @Override
             public void write(int b) throws IOException {
@@ -63,7 +63,7 @@ final class Conn implements AutoCloseable {
             public void flush() throws IOException {
                 rawOut.flush();
             }
-        }, 16384);
+        }, 65536);
     }
 
     static Conn of(Socket socket) throws IOException {

@@ -278,7 +278,7 @@ final class Exchange implements Runnable {
 
     /** Copies until end of stream or error, then half-closes the other side; returns the bytes copied. */
     private long pump(InputStream from, Conn to) {
-        byte[] buf = new byte[16384];
+        byte[] buf = new byte[65536];
         long total = 0;
         try {
             int n;

@@ -69,7 +69,7 @@ final class Swap {
             return sink;
         }
         return new Sink() {
-            private byte[] buf = new byte[16384 + keep];
+            private byte[] buf = new byte[65536 + keep];
             private int held;
 
             @Override

@@ -172,6 +172,15 @@ final class Commands {
         }
     }
 
+    /** The running daemon's areas, one line each, or empty when none runs (or it is busy). */
+    Optional<String> daemonAreas() {
+        try {
+            return quietly("crustyclaw:help");
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Runs one command in the daemon without printing; its output when it exited 0, else empty. */
     private Optional<String> quietly(String command) throws IOException {
         Optional<AdminClient> client = AdminClient.connect(layout.socket());

@@ -40,7 +40,7 @@ public final class Main {
     static int run(List<String> argv, PrintStream out, PrintStream err) throws IOException {
         List<String> args = new ArrayList<>(argv);
         Optional<Path> config = takeOption(args, "--config").map(Path::of);
-        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help") && args.size() == 1) {
+        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
             out.print(Help.overview());
             return args.isEmpty() ? USAGE : OK;
         }
@@ -117,6 +117,12 @@ public final class Main {
         boolean json = rest.remove("--json");
         if (rest.isEmpty()) {
             out.print(Help.overview());
+            // A running daemon knows every area, plugins' too; with none, the overview is all there is.
+            new Commands(Layout.resolve(config, System.getenv()), out, err).daemonAreas().ifPresent(areas -> {
+                out.println();
+                out.println("Areas of the running daemon:");
+                out.print(areas);
+            });
             return OK;
         }
         if (rest.size() > 2) {

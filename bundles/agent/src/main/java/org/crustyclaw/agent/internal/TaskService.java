@@ -208,7 +208,7 @@ public final class TaskService implements Tasks, LoopServices {
         }
         tried.append("\nConfigure one in crustyclaw.toml, e.g. [provider.openai] base_url = \"https://api.openai.com/v1\""
                 + " with its key set by 'crustyclaw secrets set', or [provider.ollama] base_url = \"http://127.0.0.1:11434\";"
-                + " 'crustyclaw models list' shows each provider's state (docs/providers.md).");
+                + " 'crustyclaw models list' shows each provider's state (docs/models.md).");
         throw new IllegalStateException(tried.toString());
     }
 

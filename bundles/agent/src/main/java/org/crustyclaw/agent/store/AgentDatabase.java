@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The agent's tables in the shared state database {@code <state>/crustyclaw.db} (SQLite, WAL,
- * full sync), with this bundle's numbered migrations recorded in {@code schema_migrations}
+ * The agent's tables in the shared state database {@code <state>/crustyclaw.db} (SQLite, WAL),
+ * with this bundle's numbered migrations recorded in {@code schema_migrations}
  * under its own name beside the security bundle's.
  */
 final class AgentDatabase {
@@ -87,7 +87,9 @@ final class AgentDatabase {
         Connection c = new org.sqlite.JDBC().connect("jdbc:sqlite:" + file.toAbsolutePath(), props);
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
-            s.execute("PRAGMA synchronous=FULL");
+            // NORMAL in WAL mode: a commit survives the daemon being killed (kill -9), not a power
+            // loss; TaskStore raises it to FULL for the commits a resume depends on (see there)
+            s.execute("PRAGMA synchronous=NORMAL");
             s.execute("PRAGMA busy_timeout=10000");
         }
         migrate(c);

@@ -25,8 +25,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Tasks, their conversations, tool calls and events in the state database. Every write is
- * committed (full sync) before it returns, so what the loop does next may depend on it: a
- * tool call's result is here before the model sees it.
+ * committed before it returns, so it survives the daemon being killed. The two writes a
+ * resume depends on, a tool call starting and its result, are also synced to disk
+ * ({@code synchronous=FULL}), which syncs every earlier write with them: after a power loss
+ * a finished call is never run again and a started one is never run twice; events and
+ * counters written since the last such sync may be lost. A tool call's result is here before
+ * the model sees it.
  */
 public final class TaskStore implements AutoCloseable {
 
@@ -150,13 +154,13 @@ public final class TaskStore implements AutoCloseable {
         if (call(id, callId).isPresent()) {
             return false;
         }
-        update("INSERT INTO agent_tool_calls(task_id, call_id, tool, arguments, status, error, started)"
+        durably("INSERT INTO agent_tool_calls(task_id, call_id, tool, arguments, status, error, started)"
                 + " VALUES (?, ?, ?, ?, 'started', 0, ?)", id, callId, tool, arguments, clock.instant().toString());
         return true;
     }
 
     public synchronized void finishCall(String id, String callId, String result, boolean error) {
-        update("UPDATE agent_tool_calls SET status = 'done', result = ?, error = ?, finished = ? WHERE task_id = ? AND call_id = ?",
+        durably("UPDATE agent_tool_calls SET status = 'done', result = ?, error = ?, finished = ? WHERE task_id = ? AND call_id = ?",
                 result, error ? 1 : 0, clock.instant().toString(), id, callId);
     }
 
@@ -244,6 +248,20 @@ public final class TaskStore implements AutoCloseable {
             throw new StoreException("cannot read tool calls", e);
         }
         return out;
+    }
+
+    /** A write synced to disk, with every write before it. */
+    private void durably(String sql, Object... args) {
+        try (java.sql.Statement s = db.createStatement()) {
+            s.execute("PRAGMA synchronous=FULL");
+            try {
+                update(sql, args);
+            } finally {
+                s.execute("PRAGMA synchronous=NORMAL");
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot write to the state database: " + e.getMessage(), e);
+        }
     }
 
     private void update(String sql, Object... args) {

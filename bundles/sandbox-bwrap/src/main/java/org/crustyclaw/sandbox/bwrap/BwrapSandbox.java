@@ -1,8 +1,7 @@
 package org.crustyclaw.sandbox.bwrap;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,10 +16,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 import org.crustyclaw.api.sandbox.ExecResult;
 import org.crustyclaw.api.sandbox.OutputLine;
+import org.crustyclaw.sandbox.lines.BoundedLineSplitter;
 import org.crustyclaw.api.sandbox.PreparedSandbox;
 import org.crustyclaw.api.sandbox.ResourceLimits;
 import org.crustyclaw.api.sandbox.SandboxException;
@@ -40,8 +39,8 @@ final class BwrapSandbox implements PreparedSandbox {
     private final Executor pumps;
     private final ScheduledExecutorService timers;
     private final OutputStream stdin;
-    private final BufferedReader stdout;
-    private final BufferedReader stderr;
+    private final InputStream stdout;
+    private final InputStream stderr;
     private final AtomicBoolean used = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -55,8 +54,8 @@ final class BwrapSandbox implements PreparedSandbox {
         this.pumps = launch.pumps();
         this.timers = launch.timers();
         this.stdin = process.getOutputStream();
-        this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        this.stderr = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+        this.stdout = process.getInputStream();
+        this.stderr = process.getErrorStream();
     }
 
     /**
@@ -136,7 +135,7 @@ final class BwrapSandbox implements PreparedSandbox {
             } catch (IOException e) {
                 // died while starting: its first line (none) and stderr say why
             }
-            first = stdout.readLine();
+            first = BoundedLineSplitter.readLine(stdout);
             answered.set(true);
         } catch (IOException e) {
             first = null;
@@ -144,7 +143,7 @@ final class BwrapSandbox implements PreparedSandbox {
             watchdog.cancel(false);
         }
         if (!BwrapCommand.READY.equals(first)) {
-            String errors = stderr.lines().limit(20).collect(Collectors.joining("; "));
+            String errors = errors();
             close();
             throw new SandboxException("the bwrap sandbox did not become ready within " + startTimeout.toMillis()
                     + " ms (exit " + process.exitValue() + ")"
@@ -174,7 +173,7 @@ final class BwrapSandbox implements PreparedSandbox {
         }
         try {
             if (!process.isAlive()) {
-                String errors = stderr.lines().limit(20).collect(Collectors.joining("; "));
+                String errors = errors();
                 throw new SandboxException("the bwrap sandbox died before its command started (exit "
                         + process.exitValue() + ")" + (errors.isEmpty() ? "" : ": " + errors));
             }
@@ -187,6 +186,15 @@ final class BwrapSandbox implements PreparedSandbox {
             return await(lines);
         } finally {
             close();
+        }
+    }
+
+    /** The first lines of stderr (bounded, like all sandbox output), joined, for a message saying why it died. */
+    private String errors() {
+        try {
+            return String.join("; ", BoundedLineSplitter.readLines(stderr, 20));
+        } catch (IOException e) {
+            return "";
         }
     }
 

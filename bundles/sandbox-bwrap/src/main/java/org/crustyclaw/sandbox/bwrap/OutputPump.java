@@ -1,7 +1,7 @@
 package org.crustyclaw.sandbox.bwrap;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -9,20 +9,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.crustyclaw.api.sandbox.OutputLine;
+import org.crustyclaw.sandbox.lines.BoundedLineSplitter;
 
 /**
- * Forwards the lines of one stream as they come, on a pooled thread (a run starts no
+ * Forwards the lines of one stream as they come (at most 64 KiB each, longer ones cut and
+ * marked by {@link BoundedLineSplitter}), on a pooled thread (a run starts no
  * thread of its own); the task ends with the stream.
  */
 final class OutputPump implements Runnable {
 
-    private final BufferedReader in;
+    private final InputStream in;
     private final OutputLine.Stream stream;
     private final Consumer<OutputLine> sink;
     private final Object lock;
     private final CountDownLatch done = new CountDownLatch(1);
 
-    private OutputPump(BufferedReader in, OutputLine.Stream stream, Consumer<OutputLine> sink, Object lock) {
+    private OutputPump(InputStream in, OutputLine.Stream stream, Consumer<OutputLine> sink, Object lock) {
         this.in = in;
         this.stream = stream;
         this.sink = sink;
@@ -30,7 +32,7 @@ final class OutputPump implements Runnable {
     }
 
     /** {@code sink} is called from one pump at a time: callers need not be thread-safe. */
-    static OutputPump start(Executor threads, BufferedReader in, OutputLine.Stream stream, Consumer<OutputLine> sink,
+    static OutputPump start(Executor threads, InputStream in, OutputLine.Stream stream, Consumer<OutputLine> sink,
             Object lock) {
         OutputPump pump = new OutputPump(in, stream, sink, lock);
         try {
@@ -45,12 +47,18 @@ final class OutputPump implements Runnable {
 
     @Override
     public void run() {
-        try {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                synchronized (lock) {
-                    sink.accept(new OutputLine(stream, line));
-                }
+        BoundedLineSplitter lines = new BoundedLineSplitter(line -> {
+            synchronized (lock) {
+                sink.accept(new OutputLine(stream, line));
             }
+        });
+        try {
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                lines.accept(buffer, 0, n);
+            }
+            lines.finish();
         } catch (IOException e) {
             // the process is gone and its pipe closed: nothing more to forward
         } finally {

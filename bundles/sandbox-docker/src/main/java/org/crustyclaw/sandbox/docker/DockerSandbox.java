@@ -19,6 +19,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Frame;
 import org.crustyclaw.api.sandbox.ExecResult;
 import org.crustyclaw.api.sandbox.OutputLine;
+import org.crustyclaw.sandbox.lines.BoundedLineSplitter;
 import org.crustyclaw.api.sandbox.PreparedSandbox;
 import org.crustyclaw.api.sandbox.ResourceLimits;
 import org.crustyclaw.api.sandbox.SandboxException;
@@ -103,8 +104,8 @@ final class DockerSandbox implements PreparedSandbox {
                         + DockerEngine.rootMessage(e), e);
             }
             Object lock = new Object();
-            LineSplitter out = new LineSplitter(OutputLine.Stream.STDOUT, l -> deliver(lock, lines, l));
-            LineSplitter err = new LineSplitter(OutputLine.Stream.STDERR, l -> deliver(lock, lines, l));
+            BoundedLineSplitter out = new BoundedLineSplitter(t -> deliver(lock, lines, new OutputLine(OutputLine.Stream.STDOUT, t)));
+            BoundedLineSplitter err = new BoundedLineSplitter(t -> deliver(lock, lines, new OutputLine(OutputLine.Stream.STDERR, t)));
             // ResultCallback.awaitCompletion closes the stream even when it times out or is interrupted,
             // which would drop what the command prints after SIGTERM: wait on a latch of our own
             CountDownLatch ended = new CountDownLatch(1);

@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 
 import org.crustyclaw.api.sandbox.ExecResult;
 import org.crustyclaw.api.sandbox.OutputLine;
+import org.crustyclaw.sandbox.lines.BoundedLineSplitter;
 import org.crustyclaw.api.sandbox.PreparedSandbox;
 import org.crustyclaw.api.sandbox.ResourceLimits;
 import org.crustyclaw.api.sandbox.SandboxException;
@@ -267,8 +268,8 @@ final class MicroVm implements PreparedSandbox {
                 "ulimit -u " + l.maxProcesses() + " && exec \"$@\"", "sh"));
         argv.addAll(command);
         send(AgentRequest.run(COMMAND_ID, argv, environment, line.workspace().toString(), l.timeout()));
-        LineSplitter out = new LineSplitter(t -> lines.accept(new OutputLine(OutputLine.Stream.STDOUT, t)));
-        LineSplitter err = new LineSplitter(t -> lines.accept(new OutputLine(OutputLine.Stream.STDERR, t)));
+        BoundedLineSplitter out = new BoundedLineSplitter(t -> lines.accept(new OutputLine(OutputLine.Stream.STDOUT, t)));
+        BoundedLineSplitter err = new BoundedLineSplitter(t -> lines.accept(new OutputLine(OutputLine.Stream.STDERR, t)));
         long hostDeadline = started + l.timeout().plus(GRACE).toNanos();
         long cancelDeadline = Long.MAX_VALUE;
         long oomDeadline = Long.MAX_VALUE;

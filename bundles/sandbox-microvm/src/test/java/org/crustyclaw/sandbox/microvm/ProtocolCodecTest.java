@@ -74,21 +74,4 @@ class ProtocolCodecTest {
         assertThatThrownBy(() -> GuestMessage.parse("SHELL root")).hasMessageContaining("unknown message 'SHELL'");
         assertThatThrownBy(() -> GuestMessage.parse("STARTED t1")).hasMessageContaining("expected 3 fields");
     }
-
-    @Test
-    void reassemblesLinesAcrossChunksAndBoundsLongOnes() {
-        List<String> lines = new ArrayList<>();
-        LineSplitter splitter = new LineSplitter(lines::add);
-        splitter.accept("hel".getBytes(StandardCharsets.UTF_8));
-        splitter.accept("lo\nwor".getBytes(StandardCharsets.UTF_8));
-        splitter.accept("ld\r\n\nlast".getBytes(StandardCharsets.UTF_8));
-        assertThat(lines).containsExactly("hello", "world", "");
-        splitter.finish();
-        assertThat(lines).containsExactly("hello", "world", "", "last");
-
-        lines.clear();
-        splitter.accept(new byte[LineSplitter.MAX_LINE + 10]);
-        splitter.finish();
-        assertThat(lines).hasSize(2).first().extracting(String::length).isEqualTo(LineSplitter.MAX_LINE);
-    }
 }

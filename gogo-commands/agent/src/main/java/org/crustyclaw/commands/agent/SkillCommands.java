@@ -47,7 +47,7 @@ public final class SkillCommands {
     }
 
     /** One problem of {@code skills validate}. */
-    record ProblemRow(String file, int line, int column, String key, String message) {}
+    public record ProblemRow(String file, int line, int column, String key, String message) {}
 
     @Descriptor("checks a skill directory (or its skill.toml) without installing it; prints each problem as"
             + " file:line:column: key: what was expected; exit 1 when there are problems")

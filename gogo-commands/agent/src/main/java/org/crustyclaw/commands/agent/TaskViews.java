@@ -14,11 +14,11 @@ import org.crustyclaw.api.runtime.CommandFailedException;
 import org.crustyclaw.commands.format.Output;
 
 /** The rows and lines the agent commands print, in one place. */
-final class TaskViews {
+public final class TaskViews {
 
     private TaskViews() {}
 
-    record TaskRow(String id, String skill, String state, String requester, int iterations, String cost, Instant created,
+    public record TaskRow(String id, String skill, String state, String requester, int iterations, String cost, Instant created,
             String stopReason) {
         static TaskRow of(Task t) {
             return new TaskRow(t.id(), t.skill(), t.state().label(), t.requester(), t.iterations(), usd(t.costMicroUsd()),
@@ -26,7 +26,7 @@ final class TaskViews {
         }
     }
 
-    record TaskDetail(String id, String skill, String state, String requester, String input, Optional<String> stopReason,
+    public record TaskDetail(String id, String skill, String state, String requester, String input, Optional<String> stopReason,
             Optional<String> output, int iterations, long inputTokens, long outputTokens, String cost, Instant created,
             Instant updated) {
         static TaskDetail of(Task t) {
@@ -36,14 +36,14 @@ final class TaskViews {
         }
     }
 
-    record SkillRow(String name, String version, String tier, String model, String tools, String description) {
+    public record SkillRow(String name, String version, String tier, String model, String tools, String description) {
         static SkillRow of(SkillManifest m) {
             return new SkillRow(m.name(), m.version(), m.tier().label(), m.model().provider() + "/" + m.model().model(),
                     String.join(",", m.tools()), m.description());
         }
     }
 
-    record SkillDetail(String name, String description, String version, String tier, String provider, String model,
+    public record SkillDetail(String name, String description, String version, String tier, String provider, String model,
             List<String> tools, List<String> egressHosts, List<String> secrets, String memory, double cpus,
             int processes, String timeout, String disk, int iterations, long tokens, String wallClock, String costBudget,
             int maxTokensPerTurn, String review, List<String> gates, String source, String systemPrompt) {
@@ -58,7 +58,7 @@ final class TaskViews {
         }
     }
 
-    record EventRow(long seq, String taskId, Instant at, String kind, String text, Map<String, String> detail) {
+    public record EventRow(long seq, String taskId, Instant at, String kind, String text, Map<String, String> detail) {
         static EventRow of(TaskEvent e) {
             return new EventRow(e.seq(), e.taskId(), e.at(), e.kind().name().toLowerCase(java.util.Locale.ROOT), e.text(),
                     e.detail());

@@ -1,6 +1,7 @@
 package org.crustyclaw.commands.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,6 +13,9 @@ import org.crustyclaw.api.model.ChatEvent;
 import org.crustyclaw.api.model.ChatRequest;
 import org.crustyclaw.api.model.ModelProvider;
 import org.crustyclaw.api.model.ProviderState;
+import org.crustyclaw.api.model.ToolUse;
+import org.crustyclaw.api.model.Usage;
+import org.crustyclaw.api.runtime.CommandFailedException;
 import org.crustyclaw.commands.format.UsageCheck;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +57,46 @@ class ModelsCommandsTest {
     void sayWhenNoProviderIsInstalled() {
         assertThat(run(new ModelsCommands(), false)).contains("no model provider bundle is installed");
         assertThat(run(new ModelsCommands(), true).strip()).isEqualTo("[ ]");
+    }
+
+    record Replying(String name, List<String> models, List<ChatEvent> reply) implements ModelProvider {
+        @Override
+        public ProviderState state() {
+            return new ProviderState(true, "test");
+        }
+
+        @Override
+        public void chat(ChatRequest request, Consumer<ChatEvent> events) {
+            reply.forEach(events);
+        }
+    }
+
+    @Test
+    void chatStreamsTextAndToolCallsAndReportsUsage() {
+        Replying p = new Replying("ollama", List.of("qwen3"), List.of(new ChatEvent.TextDelta("Hel"), new ChatEvent.TextDelta("lo"),
+                new ChatEvent.ToolCallRequested(new ToolUse("c1", "read_file", "{\"path\":\"a\"}")),
+                new ChatEvent.Done(new Usage(3, 2, 0), "stop")));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ModelsCommands.chat(p, ModelsCommands.request(p, "", 64, "hi"), false, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Hello", "[tool call c1: read_file {\"path\":\"a\"}]");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("done: stop, 3 tokens in, 2 out");
+        assertThat(ModelsCommands.request(p, "", 64, "hi", "there").model()).isEqualTo("qwen3");
+    }
+
+    @Test
+    void aFailedCallFailsTheCommandWithTheReasonAndJsonIsOneEventALine() {
+        Replying p = new Replying("openai", List.of(), List.of(new ChatEvent.TextDelta("par"),
+                new ChatEvent.Failed("provider openai gone: its bundle stopped", true)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ModelsCommands.chat(p, ModelsCommands.request(p, "m", 64, "hi"), true, ps, ps))
+                .isInstanceOf(CommandFailedException.class).hasMessageContaining("provider openai gone");
+        assertThat(out.toString(StandardCharsets.UTF_8).strip().split("\n")).hasSize(2)
+                .allSatisfy(line -> assertThat(line).startsWith("{").endsWith("}"));
+        assertThatThrownBy(() -> ModelsCommands.request(p, "", 64, "hi")).hasMessageContaining("give --model NAME");
+        assertThatThrownBy(() -> ModelsCommands.request(p, "m", 0, "hi")).hasMessageContaining("--max-tokens 0");
     }
 
     @Test

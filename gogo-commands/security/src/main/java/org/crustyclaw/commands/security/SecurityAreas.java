@@ -9,7 +9,7 @@ import org.crustyclaw.api.command.OptionUsage;
 import org.crustyclaw.api.command.VerbUsage;
 import org.osgi.service.component.annotations.Component;
 
-/** Usage of the policy, audit, review and secrets commands: one {@link CommandArea} each. */
+/** Usage of the policy, audit, review, secrets and egress commands: one {@link CommandArea} each. */
 final class SecurityAreas {
 
     private SecurityAreas() {}
@@ -67,6 +67,26 @@ final class SecurityAreas {
                     List.of(OptionUsage.JSON), List.of(), "crustyclaw secrets list"),
             VerbUsage.of("rm", "removes a secret from the encrypted store", List.of(OptionUsage.JSON),
                     List.of(ArgumentUsage.required("NAME", "the secret's name")), "crustyclaw secrets rm forgejo-token")));
+
+    static final AreaUsage EGRESS = new AreaUsage("egress", "default-deny egress of sandboxes: the rules per skill and what a"
+            + " request would get", List.of(
+            VerbUsage.of("list", "lists the egress rules and secret grants in force, of every skill or of one",
+                    List.of(OptionUsage.JSON), List.of(ArgumentUsage.optional("SKILL", "the skill, all when absent")),
+                    "crustyclaw egress list forge"),
+            VerbUsage.of("test", "decides what a request of SKILL to URL would get (allow, ask or deny, the rule, the"
+                            + " secrets swapped in); sends nothing",
+                    List.of(OptionUsage.text("--method", "METHOD", "the HTTP method").withDefault("GET"), OptionUsage.JSON),
+                    List.of(ArgumentUsage.required("SKILL", "the skill or run name"),
+                            ArgumentUsage.required("URL", "http://host[:port]/path or https://host[:port]/path")),
+                    "crustyclaw egress test forge https://api.github.com/repos")));
+
+    @Component(service = CommandArea.class)
+    public static final class Egress implements CommandArea {
+        @Override
+        public AreaUsage usage() {
+            return EGRESS;
+        }
+    }
 
     @Component(service = CommandArea.class)
     public static final class Policy implements CommandArea {

@@ -13,5 +13,6 @@ class SecurityAreasTest {
         assertThat(UsageCheck.mismatches(AuditCommands.class, SecurityAreas.AUDIT)).isEmpty();
         assertThat(UsageCheck.mismatches(ReviewCommands.class, SecurityAreas.REVIEW)).isEmpty();
         assertThat(UsageCheck.mismatches(SecretsCommands.class, SecurityAreas.SECRETS)).isEmpty();
+        assertThat(UsageCheck.mismatches(EgressCommands.class, SecurityAreas.EGRESS)).isEmpty();
     }
 }

@@ -157,6 +157,17 @@ public abstract class SandboxBackendContract {
     }
 
     @Test
+    void aLineLongerThan64KiBIsCutAndMarked() throws Exception {
+        // sandboxed code writing without newlines must not make the host buffer without bound
+        Run run = run(limits(), "head -c 200000 /dev/zero | tr '\\0' x; echo; echo after");
+        assertThat(run.result().succeeded()).as("%s", run.result()).isTrue();
+        String marker = " [line cut: " + (200000 - 65536) + " more bytes]";
+        assertThat(run.stdout()).hasSize(2);
+        assertThat(run.stdout().get(0)).hasSize(65536 + marker.length()).startsWith("xxxxxxxx").endsWith(marker);
+        assertThat(run.stdout().get(1)).isEqualTo("after");
+    }
+
+    @Test
     void theOutputOfACommandThatEndsAtOnceIsNeverLost() throws Exception {
         for (int i = 0; i < 5; i++) {
             Run cold = run(limits(), "echo out-" + i + "; echo err-" + i + " >&2");
