@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs every test, as CI does: prepares the sandbox hosts (apt packages, dockerd with the
-# gVisor runtime, local images, microVM kernel and initramfs), then `mvn verify` on JDK 17
+# gVisor runtime, local images, microVM kernel and initramfs), then `./mvnw verify` on JDK 17
 # and again on Temurin 25. Run as root on Debian; safe to run again (setup is idempotent).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,12 +15,13 @@ jdk17=${JDK17_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")"
 jdk25=${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 [ -x "$jdk25/bin/java" ] || { echo "Temurin 25 not found at $jdk25 (set JDK25_HOME)" >&2; exit 1; }
 
+# ./mvnw: the Maven whose resolver checks every artifact against .mvn/checksums (docs/supply-chain.md)
 mvn_opts=(-B -ntp -Dstyle.color=never)
 
 section "mvn verify on JDK 17 ($jdk17)"
-JAVA_HOME="$jdk17" mvn "${mvn_opts[@]}" clean verify
+JAVA_HOME="$jdk17" ./mvnw "${mvn_opts[@]}" clean verify
 
 section "mvn verify on Temurin 25 ($jdk25)"
-JAVA_HOME="$jdk25" mvn "${mvn_opts[@]}" clean verify
+JAVA_HOME="$jdk25" ./mvnw "${mvn_opts[@]}" clean verify
 
 section "done"

@@ -92,6 +92,17 @@ public class AssembleMojo extends AbstractMojo {
                 list.append(b.startOrder()).append(' ').append(b.fileName()).append('\n');
             }
             Files.writeString(out.resolve("bundles.list"), list);
+            List<Path> bundleJars = new ArrayList<>();
+            for (Feature.Bundle b : ordered) {
+                bundleJars.add(out.resolve(b.fileName()));
+            }
+            List<Path> libJars = new ArrayList<>();
+            for (org.apache.maven.artifact.Artifact a : project.getArtifacts()) {
+                if (a.getArtifactHandler().isAddedToClasspath() && !"provided".equals(a.getScope()) && !"test".equals(a.getScope())) {
+                    libJars.add(a.getFile().toPath());
+                }
+            }
+            checkClasses(bundleJars, libJars);
             if (sbomFile != null) {
                 for (org.apache.maven.artifact.Artifact a : project.getArtifacts()) {
                     if (a.getArtifactHandler().isAddedToClasspath() && !"provided".equals(a.getScope()) && !"test".equals(a.getScope())) {
@@ -104,6 +115,26 @@ public class AssembleMojo extends AbstractMojo {
         } catch (IOException | IllegalArgumentException e) {
             throw new MojoExecutionException(e.getMessage(), e);
         }
+    }
+
+    /** Fails on a class of an exported package two bundles hold, a class two lib/ jars hold, and class files newer than Java 17. */
+    private void checkClasses(List<Path> bundleJars, List<Path> libJars) throws IOException, MojoExecutionException {
+        List<String> problems = new ArrayList<>();
+        ShippedClasses.duplicateBundleClasses(bundleJars).forEach(p -> problems.add("duplicate class in bundle/: " + p));
+        ShippedClasses.duplicates(libJars).forEach(p -> problems.add("duplicate class in lib/: " + p));
+        for (Path jar : bundleJars) {
+            problems.addAll(ShippedClasses.newerThan(jar, ShippedClasses.JAVA_17));
+        }
+        for (Path jar : libJars) {
+            problems.addAll(ShippedClasses.newerThan(jar, ShippedClasses.JAVA_17));
+        }
+        if (!problems.isEmpty()) {
+            int shown = Math.min(problems.size(), 50);
+            throw new MojoExecutionException(problems.size() + " problem(s) with the classes the distribution ships:\n  "
+                    + String.join("\n  ", problems.subList(0, shown)) + (shown < problems.size() ? "\n  ..." : ""));
+        }
+        getLog().info("classes checked: no duplicates in " + bundleJars.size() + " bundles and " + libJars.size()
+                + " lib/ jars, none newer than Java 17");
     }
 
     private List<Path> selected() throws IOException, MojoExecutionException {
