@@ -177,7 +177,8 @@ class NoDaemonTest {
     void unknownVerbsListTheAreasAndKnownOnesSayNotRunning() {
         Result unknown = dist.run("frobnicate");
         assertThat(unknown.exit()).as("%s", unknown).isEqualTo(2);
-        assertThat(unknown.err()).contains("unknown verb 'frobnicate'", "audit, config, plugins, policy, review, sandbox, secrets");
+        assertThat(unknown.err()).contains("unknown verb 'frobnicate'", "audit", "config", "plugins", "policy", "review", "sandbox",
+                "secrets");
         Result known = dist.run("audit", "tail");
         assertThat(known.exit()).as("%s", known).isEqualTo(3);
         assertThat(known.err()).contains("not running");

@@ -40,7 +40,7 @@ public final class Main {
     static int run(List<String> argv, PrintStream out, PrintStream err) throws IOException {
         List<String> args = new ArrayList<>(argv);
         Optional<Path> config = takeOption(args, "--config").map(Path::of);
-        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help") && args.size() == 1) {
+        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
             out.print(Help.overview());
             return args.isEmpty() ? USAGE : OK;
         }

@@ -206,23 +206,23 @@ final class CallPipeline {
 
     /** Empty when approved; the sentence for the model otherwise. */
     private Optional<String> approval(ToolUse use, Verdict verdict, boolean tainted, String provenance, Control control) {
-        String id = ("t-" + taskId + "-" + use.id()).replaceAll("[^A-Za-z0-9_.-]", "_");
-        if (id.length() > 64) {
-            id = id.substring(0, 64);
-        }
+        String id = approvalId(use);
         Instant now = clock.instant();
         ApprovalRequest request = new ApprovalRequest(id, "tool.call tool." + use.name() + " " + shorten(use.argumentsJson(), 300),
                 verdict.reason() + (tainted ? "; untrusted content is in the agent's context (from " + provenance + ")" : ""),
                 subject.principal(), verdict.rule(), Optional.of("task " + taskId + ", skill " + skill.name() + ", arguments: "
                         + shorten(use.argumentsJson(), 4000)), now, now.plus(settings.approvalTimeout()));
+        // filed first, so whoever sees the event finds the request
+        java.util.concurrent.CompletableFuture<Decision> answer = services.approvals()
+                .request(request, settings.approvalTimeout()).toCompletableFuture();
         state.accept(TaskState.WAITING_FOR_APPROVAL);
         events.emit(taskId, TaskEvent.Kind.APPROVAL, "waiting for approval " + id + " (crustyclaw review approve " + id
                 + "): " + request.what(), Map.of("approval", id, "call", use.id(), "tool", use.name()));
         Decision decision;
         try {
-            decision = services.approvals().request(request, settings.approvalTimeout()).toCompletableFuture()
-                    .get(settings.approvalTimeout().toMillis() + 60_000, TimeUnit.MILLISECONDS);
+            decision = answer.get(settings.approvalTimeout().toMillis() + 60_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
+            services.approvals().withdraw(id, "task " + taskId + " was " + (control.cancelled() ? "cancelled" : "stopped"));
             Thread.currentThread().interrupt();
             return Optional.of("call not run: the task was " + (control.cancelled() ? "cancelled" : "interrupted")
                     + " while waiting for approval " + id);
@@ -239,6 +239,26 @@ final class CallPipeline {
         }
         return Optional.of("call not run: " + decision.by() + " rejected it" + (decision.reason().isBlank() ? ""
                 : " (" + decision.reason() + ")") + ". Do not retry it; finish without it or explain what you need.");
+    }
+
+    /**
+     * The same id for the same call, so a task resumed in a running daemon re-attaches to its
+     * request (or gets its answer); a request a restart withdrew is asked again under a new id.
+     */
+    private String approvalId(ToolUse use) {
+        String base = ("t-" + taskId + "-" + use.id()).replaceAll("[^A-Za-z0-9_.-]", "_");
+        if (base.length() > 58) {
+            base = base.substring(0, 58);
+        }
+        String id = base;
+        for (int n = 2; n < 1000; n++) {
+            Optional<Decision> d = services.approvals().decision(id);
+            if (d.isEmpty() || !d.get().by().equals("withdrawn")) {
+                return id;
+            }
+            id = base + "-" + n;
+        }
+        return id;
     }
 
     private String refuse(ToolUse use, String reason, String why) {

@@ -73,13 +73,28 @@ final class Inbox implements AutoCloseable {
         return added;
     }
 
-    synchronized void done(Stored s) throws SQLException {
+    /** Marks handled envelopes, a batch in one transaction (one sync, not one per message). */
+    synchronized void done(List<Stored> handled) throws SQLException {
+        if (handled.isEmpty()) {
+            return;
+        }
+        boolean auto = db.getAutoCommit();
+        db.setAutoCommit(false);
         try (PreparedStatement p = db.prepareStatement(
                 "UPDATE signal_inbox SET done = 1 WHERE account = ? AND source = ? AND ts = ?")) {
-            p.setString(1, s.account());
-            p.setString(2, s.source());
-            p.setLong(3, s.ts());
-            p.executeUpdate();
+            for (Stored s : handled) {
+                p.setString(1, s.account());
+                p.setString(2, s.source());
+                p.setLong(3, s.ts());
+                p.addBatch();
+            }
+            p.executeBatch();
+            db.commit();
+        } catch (SQLException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(auto);
         }
     }
 

@@ -35,6 +35,8 @@ final class Receiver {
     private volatile WebSocket socket;
     private final Object wake = new Object();
     private long received;
+    /** The next wait after a failure; back to the minimum once a connection works again. */
+    private long backoff;
 
     Receiver(SignalChannel channel, SignalClient client, Account account, SignalChannel.Config config) {
         this.channel = channel;
@@ -81,7 +83,7 @@ final class Receiver {
     }
 
     private void loop() {
-        long backoff = config.reconnectMinMillis();
+        backoff = config.reconnectMinMillis();
         boolean recovered = false;
         while (running) {
             try {
@@ -186,8 +188,10 @@ final class Receiver {
                 closed.completeExceptionally(error);
             }
         };
+        set(false, "json-rpc", "connecting");
         socket = client.connect(config.number(), listener);
         set(true, "json-rpc", "WebSocket open");
+        backoff = config.reconnectMinMillis();
         long ping = config.websocketPingMillis();
         try {
             while (true) {

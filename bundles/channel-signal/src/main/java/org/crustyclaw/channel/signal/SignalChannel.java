@@ -317,21 +317,25 @@ public final class SignalChannel implements Channel {
             }
             stored.add(new Inbox.Stored(config.number(), e.source(), e.timestamp(), n.toString()));
         }
-        for (Inbox.Stored s : inbox.add(stored)) {
+        handleAll(inbox.add(stored));
+    }
+
+    /** Handles each, then marks them done together; a crash in between handles them again at start. */
+    private void handleAll(List<Inbox.Stored> batch) throws SQLException {
+        for (Inbox.Stored s : batch) {
             handle(s);
         }
+        inbox.done(batch);
     }
 
     /** Handles what a crash left unhandled, before new messages. */
     void recover() throws SQLException {
-        for (Inbox.Stored s : inbox.open(config.number())) {
-            handle(s);
-        }
+        handleAll(inbox.open(config.number()));
         inbox.prune(Instant.now().minus(Duration.ofDays(7)));
         limits.prune();
     }
 
-    private void handle(Inbox.Stored s) throws SQLException {
+    private void handle(Inbox.Stored s) {
         try {
             Envelope e = Envelope.parse(SignalClient.JSON.readTree(s.payload()));
             if (e.kind() == Envelope.Kind.MESSAGE && (e.account().isEmpty() || e.account().equals(config.number()))
@@ -341,7 +345,6 @@ public final class SignalChannel implements Channel {
         } catch (IOException | RuntimeException ex) {
             LOG.log(System.Logger.Level.WARNING, "could not handle the message of " + s.ts() + ": " + ex.getMessage());
         }
-        inbox.done(s);
     }
 
     private void take(Envelope e) throws IOException {

@@ -39,6 +39,7 @@ final class SignalClient {
     private final URI base;
     private final HttpClient http;
     private final Duration timeout;
+    private final Duration connectTimeout;
 
     SignalClient(URI base, Duration connectTimeout, Duration timeout) {
         String scheme = base.getScheme();
@@ -47,6 +48,7 @@ final class SignalClient {
         }
         this.base = URI.create(base.toString().replaceAll("/+$", "") + "/");
         this.timeout = timeout;
+        this.connectTimeout = connectTimeout;
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
@@ -190,14 +192,17 @@ final class SignalClient {
     /** The json-rpc mode receive stream: one {@code {account, envelope}} object per text frame. */
     WebSocket connect(String number, WebSocket.Listener listener) throws IOException {
         URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "v1/receive/" + path(number));
-        CompletableFuture<WebSocket> open = http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(ws, listener);
+        // the opening handshake is one round trip: a server that takes longer is treated as down
+        CompletableFuture<WebSocket> open = http.newWebSocketBuilder().connectTimeout(connectTimeout)
+                .buildAsync(ws, listener);
         try {
-            return open.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return open.get(2 * connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new SignalException("cannot open the receive WebSocket " + ws + ": " + rootMessage(e), e);
         } catch (TimeoutException e) {
             open.cancel(true);
-            throw new SignalException("the receive WebSocket " + ws + " did not open within " + timeout, e);
+            throw new SignalException("the receive WebSocket " + ws + " did not open within " + 2 * connectTimeout.toMillis()
+                    + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SignalException("interrupted while opening " + ws, e);

@@ -166,7 +166,18 @@ public final class SignalRestServer implements AutoCloseable {
     public void restart() throws IOException {
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
-        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        // a client retrying in a tight loop can hold the port for a moment (a loopback self-connect)
+        for (int attempt = 1;; attempt++) {
+            try {
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                break;
+            } catch (java.net.BindException e) {
+                if (attempt == 1000) {
+                    throw e;
+                }
+                Thread.onSpinWait();
+            }
+        }
         server = s;
         accept(s);
     }
@@ -432,7 +443,12 @@ public final class SignalRestServer implements AutoCloseable {
                 JsonNode item = inbound.poll(100, TimeUnit.MILLISECONDS);
                 if (item != null && (!item.has("account") || item.path("account").asText().equals(p.get(2))
                         || !item.path("account").isTextual())) {
-                    frame(out, JSON.writeValueAsBytes(item));
+                    try {
+                        frame(out, JSON.writeValueAsBytes(item));
+                    } catch (IOException e) {
+                        inbound.addFirst(item);
+                        throw e;
+                    }
                 } else if (item != null) {
                     inbound.add(item);
                 }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -170,15 +169,19 @@ public final class AdminServer {
     /** Closes connections that ran nothing and sent nothing for longer than the idle timeout. */
     private void closeIdle() {
         long limit = TimeUnit.SECONDS.toNanos(config.idleTimeoutSeconds());
-        List<AdminConnection> idle;
+        Map<AdminConnection, String> idle = new HashMap<>();
         synchronized (open) {
-            idle = open.keySet().stream().filter(c -> c.idleNanos() > limit).toList();
+            open.forEach((c, user) -> {
+                if (c.idleNanos() > limit) {
+                    idle.put(c, user);
+                }
+            });
         }
-        for (AdminConnection c : idle) {
-            LOG.log(Level.INFO, "closing an admin connection of " + open.get(c) + " idle for more than "
+        idle.forEach((c, user) -> {
+            LOG.log(Level.INFO, "closing an admin connection of " + user + " idle for more than "
                     + config.idleTimeoutSeconds() + "s");
             c.closeChannel();
-        }
+        });
     }
 
     private static void refuse(SocketChannel channel, String reason) {

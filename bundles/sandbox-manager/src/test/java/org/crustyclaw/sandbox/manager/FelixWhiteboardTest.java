@@ -39,7 +39,7 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * A real Felix with SCR and the three sandbox bundles as built: the docker bundle (with
- * docker-java embedded) resolves on its own, the manager finds the backends through the
+ * docker-java embedded, Jackson imported) resolves, the manager finds the backends through the
  * whiteboard, and stopping the docker bundle while running takes its backends away until
  * it is started again. The API packages come from the test's class path (system packages)
  * so that the test holds the same {@link Sandboxes} type as the bundles.
@@ -66,13 +66,16 @@ class FelixWhiteboardTest {
         framework = ServiceLoader.load(FrameworkFactory.class).iterator().next().newFramework(config);
         framework.start();
         BundleContext context = framework.getBundleContext();
+        // Jackson as the distribution ships it: bundles the docker bundle imports, no copy of its own
         for (Class<?> c : List.of(Function.class, Promise.class, ComponentConstants.class,
-                org.apache.felix.scr.impl.Activator.class, BwrapBackend.class, SandboxManager.class)) {
+                org.apache.felix.scr.impl.Activator.class, com.fasterxml.jackson.annotation.JsonProperty.class,
+                com.fasterxml.jackson.core.JsonFactory.class, com.fasterxml.jackson.databind.ObjectMapper.class,
+                BwrapBackend.class, SandboxManager.class)) {
             context.installBundle("reference:" + location(c).toUri()).start();
         }
         Bundle docker = context.installBundle("reference:" + location(RuncBackend.class).toUri());
         docker.start();
-        assertThat(docker.getState()).as("docker bundle resolves with only the framework's and the API's packages")
+        assertThat(docker.getState()).as("docker bundle resolves with only the framework's, Jackson's and the API's packages")
                 .isEqualTo(Bundle.ACTIVE);
 
         // the manager runs nothing unchecked or unrecorded: the security bundle's two services, as the test's own

@@ -21,10 +21,10 @@ public final class ConfigArea implements CommandArea {
                     List.of(OptionUsage.JSON), List.of(ArgumentUsage.optional("FILE", "the TOML file to check")),
                     "crustyclaw config validate ./crustyclaw.toml"),
             VerbUsage.of("reload", "re-reads the configuration file and applies what changed, or rejects it whole (same as SIGHUP)",
-                    List.of(), List.of(), "crustyclaw config reload"),
+                    List.of(OptionUsage.JSON), List.of(), "crustyclaw config reload"),
             VerbUsage.of("reference", "prints every section and key the installed bundles accept, as Markdown",
                     List.of(), List.of(), "crustyclaw config reference > configuration.md"),
-            VerbUsage.of("path", "prints the configuration file in use", List.of(), List.of(), "crustyclaw config path")));
+            VerbUsage.of("path", "prints the configuration file in use", List.of(OptionUsage.JSON), List.of(), "crustyclaw config path")));
 
     @Override
     public AreaUsage usage() {

@@ -74,20 +74,32 @@ public final class ConfigCommands {
         return config.reference();
     }
 
+    /** What {@code config reload --json} prints when the file was applied. */
+    public record Reloaded(String file, List<String> changed) {}
+
+    /** What {@code config path --json} prints. */
+    public record FileInUse(String file) {}
+
     @Descriptor("re-reads the configuration file and applies what changed, or rejects it whole (same as SIGHUP)")
-    public String reload() {
+    public String reload(@Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json) {
         ReloadResult result = config.reload();
         if (result instanceof ReloadResult.Rejected r) {
+            if (json) {
+                throw new CommandFailedException(1, Output.json(new Validation(config.file().toString(), false, r.problems())));
+            }
             StringBuilder out = new StringBuilder(config.file() + " rejected; the previous configuration stays in force:\n");
             r.problems().forEach(p -> out.append("  ").append(p).append('\n'));
             throw new CommandFailedException(1, out.toString());
         }
         List<String> changed = ((ReloadResult.Applied) result).changed();
+        if (json) {
+            return Output.json(new Reloaded(config.file().toString(), changed));
+        }
         return "reloaded " + config.file() + (changed.isEmpty() ? "; nothing changed" : "; changed: " + String.join(", ", changed));
     }
 
     @Descriptor("prints the configuration file in use")
-    public String path() {
-        return config.file().toString();
+    public String path(@Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json) {
+        return json ? Output.json(new FileInUse(config.file().toString())) : config.file().toString();
     }
 }

@@ -76,28 +76,42 @@ public final class PluginCommands {
         return text;
     }
 
+    /** What install, uninstall, stop and start did, for {@code --json}. */
+    public record Changed(String action, String bundle, String version, long id, String state, int components) {
+        static Changed of(String action, PluginBundle b) {
+            return new Changed(action, b.symbolicName(), b.version(), b.id(), b.state(), b.components().size());
+        }
+    }
+
     @Descriptor("copies a plugin bundle jar into deploy/ and waits until it is active")
-    public String install(CommandSession session, @Descriptor("the bundle jar") String file) {
+    public String install(CommandSession session,
+            @Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("the bundle jar") String file) {
         PluginBundle b = registry.install(Arguments.path(session, file), WAIT);
-        return "installed " + b.symbolicName() + " " + b.version() + " (bundle " + b.id() + ", " + b.components().size()
-                + " components)";
+        return json ? Output.json(Changed.of("installed", b)) : "installed " + b.symbolicName() + " " + b.version() + " (bundle "
+                + b.id() + ", " + b.components().size() + " components)";
     }
 
     @Descriptor("stops a bundle (a plugin in deploy/ or one of bundle/) by symbolic name: its services leave until 'start'")
-    public String stop(@Descriptor("the bundle's symbolic name") String name) {
+    public String stop(@Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("the bundle's symbolic name") String name) {
         PluginBundle b = registry.stop(name);
-        return "stopped " + b.symbolicName() + " " + b.version() + " (bundle " + b.id() + ")";
+        return json ? Output.json(Changed.of("stopped", b)) : "stopped " + b.symbolicName() + " " + b.version() + " (bundle "
+                + b.id() + ")";
     }
 
     @Descriptor("starts a stopped bundle by symbolic name")
-    public String start(@Descriptor("the bundle's symbolic name") String name) {
+    public String start(@Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("the bundle's symbolic name") String name) {
         PluginBundle b = registry.start(name);
-        return "started " + b.symbolicName() + " " + b.version() + " (bundle " + b.id() + ", " + b.state() + ")";
+        return json ? Output.json(Changed.of("started", b)) : "started " + b.symbolicName() + " " + b.version() + " (bundle "
+                + b.id() + ", " + b.state() + ")";
     }
 
     @Descriptor("removes a plugin from deploy/ by its bundle symbolic name and waits until it is gone")
-    public String uninstall(@Descriptor("the plugin's bundle symbolic name") String name) {
+    public String uninstall(@Descriptor("print JSON") @Parameter(names = "--json", presentValue = "true", absentValue = "false") boolean json,
+            @Descriptor("the plugin's bundle symbolic name") String name) {
         PluginBundle b = registry.uninstall(name, WAIT);
-        return "uninstalled " + b.symbolicName() + " " + b.version();
+        return json ? Output.json(Changed.of("uninstalled", b)) : "uninstalled " + b.symbolicName() + " " + b.version();
     }
 }
