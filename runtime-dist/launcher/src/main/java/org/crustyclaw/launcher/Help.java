@@ -110,17 +110,18 @@ final class Help {
                     """));
 
     /** The built-in areas and their sub-commands; plugins may add areas, which the daemon checks. */
-    private static final Map<String, java.util.Set<String>> AREAS = Map.of(
-            "config", java.util.Set.of("show", "validate", "reload", "reference", "path"),
-            "plugins", java.util.Set.of("list", "install", "uninstall", "stop", "start"),
-            "policy", java.util.Set.of("list", "check", "test"),
-            "audit", java.util.Set.of("tail", "verify", "export"),
-            "review", java.util.Set.of("list", "show", "approve", "reject"),
-            "secrets", java.util.Set.of("set", "list", "rm"),
-            "sandbox", java.util.Set.of("list", "run", "pool"),
-            "tasks", java.util.Set.of("list", "show", "logs", "cancel", "resume"),
-            "skills", java.util.Set.of("list", "show", "validate"),
-            "agent", java.util.Set.of("run"));
+    private static final Map<String, java.util.Set<String>> AREAS = Map.ofEntries(
+            Map.entry("config", java.util.Set.of("show", "validate", "reload", "reference", "path")),
+            Map.entry("plugins", java.util.Set.of("list", "install", "uninstall", "stop", "start")),
+            Map.entry("policy", java.util.Set.of("list", "check", "test")),
+            Map.entry("audit", java.util.Set.of("tail", "verify", "export")),
+            Map.entry("review", java.util.Set.of("list", "show", "approve", "reject")),
+            Map.entry("secrets", java.util.Set.of("set", "list", "rm")),
+            Map.entry("egress", java.util.Set.of("list", "test")),
+            Map.entry("sandbox", java.util.Set.of("list", "run", "pool")),
+            Map.entry("tasks", java.util.Set.of("list", "show", "logs", "cancel", "resume")),
+            Map.entry("skills", java.util.Set.of("list", "show", "validate")),
+            Map.entry("agent", java.util.Set.of("run")));
 
     /**
      * Refuses verbs that are certainly wrong before any daemon is asked, so they are usage

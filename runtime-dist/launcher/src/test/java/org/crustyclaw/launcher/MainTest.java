@@ -50,7 +50,7 @@ class MainTest {
     void anUnknownAreaIsNamedWithTheAreasThereAre() {
         assertThatThrownBy(() -> run("frob!", "x")).isInstanceOf(Main.UsageException.class)
                 .hasMessageContaining("unknown verb 'frob!'").hasMessageContaining("start, status, stop")
-                .hasMessageContaining("audit, config, plugins, policy, review, sandbox, secrets");
+                .hasMessageContaining("audit, config, egress, plugins, policy, review, sandbox, secrets");
         assertThatThrownBy(() -> run("help", "Frob")).isInstanceOf(Main.UsageException.class).hasMessageContaining("unknown verb 'Frob'");
         assertThatThrownBy(() -> run("audit", "frob", "--help")).isInstanceOf(Main.UsageException.class)
                 .hasMessage("unknown command 'audit frob'; 'audit' has: export, tail, verify");

@@ -12,7 +12,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * <p>Event types recorded by the runtime: {@code policy.decision}, {@code config.reload},
  * {@code plugin.install}, {@code plugin.refused}, {@code plugin.uninstall},
  * {@code secret.access}, {@code secret.set}, {@code secret.remove}, {@code sandbox.exec},
- * {@code approval.request}, {@code approval.answer}.
+ * {@code approval.request}, {@code approval.answer}, {@code approval.withdrawn}, and
+ * {@code audit.segment}, which begins the chain anew after a break found at start.
  */
 @ProviderType
 public interface AuditLog {
@@ -34,6 +35,9 @@ public interface AuditLog {
     /** Events recorded at or after {@code since}, oldest first. */
     List<AuditEvent> since(Instant since);
 
-    /** Walks the whole chain and recomputes every hash. */
+    /**
+     * Walks the whole chain, recomputes every (keyed) hash and holds the head against the
+     * checkpoint kept outside the database; a break recorded by a segment stays reported.
+     */
     VerifyResult verify();
 }

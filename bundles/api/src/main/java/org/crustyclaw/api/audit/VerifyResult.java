@@ -27,6 +27,11 @@ public sealed interface VerifyResult {
         /** A sequence number is missing. */
         DELETED,
         /** Events are out of order: an event's previous hash names another event. */
-        REORDERED
+        REORDERED,
+        /**
+         * The log ends before the head recorded outside the database (events removed from its
+         * end, or all of them), or that record is missing.
+         */
+        TRUNCATED
     }
 }

@@ -5,7 +5,7 @@
  * {@link java.util.Optional} or empty collections.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.crustyclaw.api.audit;
 
 import org.osgi.annotation.bundle.Export;

@@ -11,6 +11,8 @@ import org.crustyclaw.api.audit.AuditEvent;
 import org.crustyclaw.api.audit.AuditException;
 import org.crustyclaw.api.audit.AuditLog;
 import org.crustyclaw.api.audit.VerifyResult;
+import org.crustyclaw.api.runtime.Health;
+import org.crustyclaw.api.runtime.HealthCheck;
 import org.crustyclaw.api.secret.Redaction;
 import org.crustyclaw.security.db.StateDatabase;
 import org.osgi.framework.BundleContext;
@@ -24,9 +26,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** The {@link AuditLog} service over the state database; configuration PID {@code org.crustyclaw.audit}. */
-@Component(service = AuditLog.class, configurationPid = AuditService.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Component(service = {AuditLog.class, HealthCheck.class}, configurationPid = AuditService.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = AuditService.Config.class)
-public final class AuditService implements AuditLog {
+public final class AuditService implements AuditLog, HealthCheck {
 
     public static final String PID = "org.crustyclaw.audit";
 
@@ -75,5 +77,12 @@ public final class AuditService implements AuditLog {
     @Override
     public VerifyResult verify() {
         return log.verify();
+    }
+
+    /** The chain as this daemon found it at start: a break is loud until the log is archived and begun anew. */
+    @Override
+    public List<Health> check() {
+        return List.of(log.chainProblem().map(p -> Health.failing("audit chain", p + "; 'crustyclaw audit verify' shows it,"
+                + " 'audit export' keeps the events; a fresh database begins a whole chain")).orElse(Health.ok("audit chain")));
     }
 }

@@ -106,6 +106,126 @@ class SqliteAuditLogTest {
         assertThat(broken.seq()).isEqualTo(2);
     }
 
+    /** What an attacker with write access to the database but not to the key can do, and what is seen. */
+    private static String sha256Chain(String prev, String at, String type, String actor, String payload) throws Exception {
+        var sha = java.security.MessageDigest.getInstance("SHA-256");
+        for (String part : new String[] {prev, at, type, actor, payload}) {
+            byte[] bytes = part.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            sha.update(new byte[] {(byte) (bytes.length >>> 24), (byte) (bytes.length >>> 16), (byte) (bytes.length >>> 8),
+                    (byte) bytes.length});
+            sha.update(bytes);
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest());
+    }
+
+    @Test
+    void cuttingTheTailIsDetectedByTheCheckpoint() throws Exception {
+        appendFive();
+        sql("DELETE FROM audit_events WHERE seq > 3");
+        VerifyResult.Broken broken = (VerifyResult.Broken) log.verify();
+        assertThat(broken.problem()).isEqualTo(VerifyResult.Problem.TRUNCATED);
+        assertThat(broken.seq()).isEqualTo(4);
+        assertThat(broken.detail()).contains("ends at event 3", "records event 5");
+    }
+
+    @Test
+    void emptyingTheLogIsDetected() throws Exception {
+        appendFive();
+        sql("DELETE FROM audit_events");
+        VerifyResult.Broken broken = (VerifyResult.Broken) log.verify();
+        assertThat(broken.problem()).isEqualTo(VerifyResult.Problem.TRUNCATED);
+        assertThat(broken.detail()).contains("the log is empty", "records 5 events");
+    }
+
+    @Test
+    void aForgedAppendWithoutTheKeyIsDetected() throws Exception {
+        appendFive();
+        AuditEvent head = log.tail(1).get(0);
+        String at = Instant.now().truncatedTo(ChronoUnit.MICROS).toString();
+        String payload = "{\"action\":\"sandbox.exec\",\"effect\":\"allow\"}";
+        sql("INSERT INTO audit_events(seq, at, type, actor, payload, prev_hash, hash) VALUES (6, '" + at
+                + "', 'policy.decision', 'mallory', '" + payload + "', '" + head.hash() + "', '"
+                + sha256Chain(head.hash(), at, "policy.decision", "mallory", payload) + "')");
+        VerifyResult.Broken broken = (VerifyResult.Broken) log.verify();
+        assertThat(broken.problem()).isEqualTo(VerifyResult.Problem.CHANGED);
+        assertThat(broken.seq()).isEqualTo(6);
+        assertThat(broken.detail()).contains("forged");
+    }
+
+    @Test
+    void aRewriteWithRecomputedHashesIsDetected() throws Exception {
+        appendFive();
+        // rewrite every event from the third on, recomputing the unkeyed chain as the old log would accept
+        List<AuditEvent> all = log.tail(5);
+        String prev = all.get(1).hash();
+        for (AuditEvent e : all.subList(2, 5)) {
+            String payload = "{\"n\":\"0\"}";
+            String hash = sha256Chain(prev, e.at().toString(), e.type(), e.actor(), payload);
+            sql("UPDATE audit_events SET payload = '" + payload + "', prev_hash = '" + prev + "', hash = '" + hash
+                    + "' WHERE seq = " + e.seq());
+            prev = hash;
+        }
+        VerifyResult.Broken broken = (VerifyResult.Broken) log.verify();
+        assertThat(broken.problem()).isEqualTo(VerifyResult.Problem.CHANGED);
+        assertThat(broken.seq()).isEqualTo(3);
+    }
+
+    @Test
+    void aForgedCheckpointIsRefused() throws Exception {
+        appendFive();
+        java.nio.file.Files.writeString(dir.resolve("audit.head"), "crustyclaw-audit-head v1 seq=2 hash=" + "a".repeat(64)
+                + " mac=" + "b".repeat(64) + "\n");
+        VerifyResult.Broken broken = (VerifyResult.Broken) log.verify();
+        assertThat(broken.detail()).contains("audit.head", "does not carry the audit key's MAC");
+    }
+
+    /** A daemon that finds its chain broken starts, says so, records the break in a new segment; verify keeps failing. */
+    @Test
+    void openingABrokenChainStartsANewSegmentThatRecordsTheBreak() throws Exception {
+        appendFive();
+        log.close();
+        sql("DELETE FROM audit_events WHERE seq > 2");
+        log = new SqliteAuditLog(db, s -> s, Duration.ofSeconds(10));
+        assertThat(log.chainProblem()).hasValueSatisfying(p -> assertThat(p)
+                .contains("audit chain broken at event 3 (truncated)", "a new segment starts at event 6"));
+        AuditEvent segment = log.tail(1).get(0);
+        assertThat(segment.seq()).isEqualTo(6);
+        assertThat(segment.type()).isEqualTo(SqliteAuditLog.SEGMENT);
+        assertThat(segment.prevHash()).isEqualTo("0".repeat(64));
+        assertThat(segment.payload()).containsEntry("broken_at", "3").containsEntry("problem", "truncated");
+        AuditEvent next = log.append("policy.decision", "alice", Map.of("n", "6"));
+        assertThat(next.seq()).isEqualTo(7);
+        assertThat(next.prevHash()).isEqualTo(segment.hash());
+
+        VerifyResult.Broken broken = (VerifyResult.Broken) log.verify();
+        assertThat(broken.problem()).isEqualTo(VerifyResult.Problem.TRUNCATED);
+        assertThat(broken.seq()).isEqualTo(3);
+        assertThat(broken.detail()).contains("recorded by a new segment", "up to event 7");
+
+        log.close();
+        log = new SqliteAuditLog(db, s -> s, Duration.ofSeconds(10));
+        assertThat(log.chainProblem()).as("a restart still says so, without another segment")
+                .hasValueSatisfying(p -> assertThat(p).contains("was broken at event 3"));
+        assertThat(log.tail(1).get(0).seq()).isEqualTo(7);
+
+        // tampering inside the new segment is a fresh break
+        sql("UPDATE audit_events SET actor = 'mallory' WHERE seq = 7");
+        VerifyResult.Broken again = (VerifyResult.Broken) log.verify();
+        assertThat(again.seq()).isEqualTo(7);
+        assertThat(again.problem()).isEqualTo(VerifyResult.Problem.CHANGED);
+    }
+
+    @Test
+    void theKeyAndCheckpointLiveOutsideTheDatabaseOwnerOnly() throws Exception {
+        appendFive();
+        for (String name : List.of("audit.key", "audit.head")) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(dir.resolve(name)))).isEqualTo("rw-------");
+        }
+        assertThat(java.nio.file.Files.size(dir.resolve("audit.key"))).isEqualTo(32);
+        assertThat(java.nio.file.Files.readString(dir.resolve("audit.head"))).startsWith("crustyclaw-audit-head v1 seq=5 ");
+    }
+
     @Test
     void verifyNamesReorderedEvents() throws Exception {
         appendFive();

@@ -38,6 +38,10 @@ abstract class BuiltinTool implements ToolAdapter {
         if (!call.tool().equals(descriptor.name())) {
             throw new ToolException("call for tool '" + call.tool() + "' sent to '" + descriptor.name() + "'");
         }
+        if (context.maxOutputChars() < 1) {
+            throw new ToolException("the context's output cap is " + context.maxOutputChars()
+                    + " characters; expected at least 1");
+        }
         try {
             ToolResult r = run(schema.check(descriptor.name(), call.arguments()), context);
             return new ToolResult(Capped.cap(r.text(), context.maxOutputChars()), r.error());

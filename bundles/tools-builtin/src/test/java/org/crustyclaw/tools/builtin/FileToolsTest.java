@@ -74,9 +74,13 @@ class FileToolsTest {
     }
 
     @Test
-    void aCallForAnotherToolIsAProgrammingError() {
+    void aCallForAnotherToolOrWithoutRoomForOutputIsAProgrammingError() {
         org.junit.jupiter.api.Assertions.assertThrows(ToolException.class,
                 () -> new FileReadTool().call(new ToolCall("1", "file_write", Map.of()), ctx));
+        ToolException noRoom = org.junit.jupiter.api.Assertions.assertThrows(ToolException.class,
+                () -> new FileReadTool().call(new ToolCall("2", "file_read", Map.of("path", "x")),
+                        TestContext.files(ws, 0)));
+        assertThat(noRoom.getMessage()).contains("output cap is 0 characters");
     }
 
     @Test

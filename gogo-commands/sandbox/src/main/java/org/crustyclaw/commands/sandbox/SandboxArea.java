@@ -29,6 +29,8 @@ public final class SandboxArea implements CommandArea {
                             OptionUsage.text("--workspace", "DIR", "an existing directory to work in (default: a fresh one)"),
                             OptionUsage.text("--image", "IMAGE", "the image of Docker backends: base (busybox) or build (JDK 17,"
                                     + " git)").withDefault("base"),
+                            OptionUsage.text("--skill", "NAME", "the skill the command runs as: its [egress.skills.NAME] rules"
+                                    + " and secrets apply (default: none, no network)"),
                             OptionUsage.flag("--json", "print JSON: one object per output line, then the result")),
                     List.of(ArgumentUsage.rest("CMD", "the command and its arguments; put -- before a command whose"
                             + " arguments look like these options")),

@@ -88,12 +88,14 @@ public final class SandboxCommands {
             @Parameter(names = "--workspace", absentValue = "") String workspace,
             @Descriptor("the image: base (busybox) or build (JDK 17, git); Docker backends")
             @Parameter(names = "--image", absentValue = "base") String image,
+            @Descriptor("the skill the command runs as: its [egress.skills.NAME] rules and secrets apply (default: none, no network)")
+            @Parameter(names = "--skill", absentValue = "") String skill,
             @Descriptor("print JSON: one object per output line, then the result")
             @Parameter(names = "--json", absentValue = "false", presentValue = "true") boolean json,
             @Descriptor("the command and its arguments") String... command) throws SandboxException {
-        run(request(Arguments.principal(session), session, tier, backend, memory, timeout, disk, workspace,
-                Arrays.asList(command)).withImage(image), json,
-                System.out, System.err);
+        RunRequest request = request(Arguments.principal(session), session, tier, backend, memory, timeout, disk, workspace,
+                Arrays.asList(command)).withImage(image);
+        run(skill.isEmpty() ? request : request.withSkill(skill), json, System.out, System.err);
     }
 
     /** The request the options describe, made by {@code who}; bad input throws naming the value and what was expected. */
