@@ -103,6 +103,10 @@ class SignalApprovalTest {
         assertThat(Installation.await(java.time.Duration.ofSeconds(WAIT), () -> dist.run("signal", "status", "--json")
                 .json(), j -> j.path("receiving").asBoolean()).path("account").asText()).isEqualTo("VERIFIED");
 
+        Installation.Result daemon = Installation.await(java.time.Duration.ofSeconds(WAIT), () -> dist.run("status"),
+                r -> r.out().contains("signal channel") && r.out().contains("ok, normal"));
+        assertThat(daemon.exit()).as("%s", daemon).isZero();
+
         signal.deliver(ACCOUNT, OPERATOR, "status");
         assertThat(nextTo(OPERATOR)).contains("Sandboxes:").contains("Channels: signal").contains("Pending approvals: 0");
 

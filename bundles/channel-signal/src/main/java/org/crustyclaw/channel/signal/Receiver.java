@@ -23,7 +23,7 @@ final class Receiver {
     private static final long ACCOUNT_RECHECK_MILLIS = 10_000;
 
     /** What {@code signal status} and {@code crustyclaw status} show. */
-    record Health(boolean up, String mode, String detail, Instant since, long received) {}
+    record Health(boolean up, boolean failing, String mode, String detail, Instant since, long received) {}
 
     private final SignalChannel channel;
     private final SignalClient client;
@@ -31,7 +31,7 @@ final class Receiver {
     private final SignalChannel.Config config;
     private final Thread thread;
     private volatile boolean running = true;
-    private volatile Health health = new Health(false, "?", "starting", Instant.now(), 0);
+    private volatile Health health = new Health(false, false, "?", "starting", Instant.now(), 0);
     private volatile WebSocket socket;
     private final Object wake = new Object();
     private long received;
@@ -77,9 +77,13 @@ final class Receiver {
     }
 
     private void set(boolean up, String mode, String detail) {
+        set(up, false, mode, detail);
+    }
+
+    private void set(boolean up, boolean failing, String mode, String detail) {
         Health h = health;
-        health = new Health(up, mode, detail, h.up() == up && h.detail().equals(detail) ? h.since() : Instant.now(),
-                received);
+        health = new Health(up, failing, mode, detail, h.up() == up && h.detail().equals(detail) ? h.since()
+                : Instant.now(), received);
     }
 
     private void loop() {
@@ -114,7 +118,7 @@ final class Receiver {
                 if (!running) {
                     break;
                 }
-                set(false, health.mode(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                set(false, true, health.mode(), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                 LOG.log(System.Logger.Level.WARNING, "Signal receive failed, retrying in about " + backoff + " ms: "
                         + health.detail());
                 pause(backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1));

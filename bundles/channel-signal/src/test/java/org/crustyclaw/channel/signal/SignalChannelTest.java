@@ -124,9 +124,14 @@ class SignalChannelTest {
         server.drop();
         Await.until("the channel to report the server gone", channel::health,
                 h -> !h.up() && h.detail().contains("cannot be reached"));
+        org.crustyclaw.api.runtime.Health health = new SignalHealth(channel).check().get(0);
+        assertThat(health.healthy()).isFalse();
+        assertThat(health.detail()).contains("cannot be reached");
         server.deliver(ACCOUNT, OPERATOR, "back");
         server.restart();
         assertThat(next().text()).isEqualTo("back");
+        Await.until("status healthy again", () -> new SignalHealth(channel).check().get(0),
+                h -> h.healthy() && h.detail().startsWith("ok, normal"));
     }
 
     @Test
@@ -285,6 +290,7 @@ class SignalChannelTest {
         SignalChannel channel = channel(server, Map.of());
         Await.until("the channel to say the account is not set up", channel::health,
                 h -> h.detail().contains("is UNLINKED"));
+        assertThat(new SignalHealth(channel).check().get(0).detail()).contains("run 'crustyclaw signal link'");
         assertThatThrownBy(() -> channel.send(new OutboundMessage(OPERATOR, Optional.empty(), "hi")))
                 .hasMessageContaining("not verified");
         assertThat(channel.connected()).isFalse();
