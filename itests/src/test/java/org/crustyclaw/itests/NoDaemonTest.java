@@ -55,6 +55,15 @@ class NoDaemonTest {
         assertThat(r.json().path("commit").asText()).isNotBlank();
         assertThat(r.json().path("buildTime").asText()).isNotBlank();
         assertThat(r.json().path("javaVersion").asText()).isNotBlank();
+        // the digest of the SBOM this installation ships (issue 19), to match a daemon to its bill of materials
+        java.nio.file.Path sbom = Installation.HOME.resolve("sbom.cyclonedx.json");
+        assertThat(r.json().path("sbom").asText()).isEqualTo(sbom.toString());
+        try {
+            assertThat(r.json().path("sbomSha256").asText()).isEqualTo(java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(java.nio.file.Files.readAllBytes(sbom))));
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

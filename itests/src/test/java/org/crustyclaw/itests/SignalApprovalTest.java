@@ -12,6 +12,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.crustyclaw.channel.signal.SignalRestServer;
+import org.crustyclaw.provider.openai.wire.OpenAiWireServer;
+import org.crustyclaw.provider.openai.wire.OpenAiWireServer.Call;
+import org.crustyclaw.provider.openai.wire.OpenAiWireServer.Reply;
+import org.crustyclaw.provider.openai.wire.OpenAiWireServer.Turn;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,15 +35,36 @@ class SignalApprovalTest {
     static final long WAIT = 120;
 
     static SignalRestServer signal;
+    static OpenAiWireServer model;
     static Installation dist;
 
     @BeforeAll
     static void start() throws IOException {
         signal = new SignalRestServer("normal");
         signal.account(ACCOUNT);
+        model = OpenAiWireServer.start(java.util.List.of(
+                new Turn("REQ-SIGNAL", new Reply.ToolCalls(java.util.List.of(new Call("shell",
+                        "{\"command\":\"echo SIGNAL-$((6*7))\"}"))), false),
+                new Turn("SIGNAL-42", new Reply.Text("The shell said SIGNAL-42."), false)), java.util.List.of("gpt-test"));
         dist = Installation.create("signal");
-        String shipped = Files.readString(Installation.HOME.resolve("etc/crustyclaw.toml"), StandardCharsets.UTF_8);
-        dist.config(dist.write("crustyclaw.toml", shipped + """
+        Path skills = Files.createDirectories(dist.root.resolve("skills/chat"));
+        Files.writeString(skills.resolve("skill.toml"), """
+                name = "chat"
+                description = "answers from a chat"
+                tier = "trusted"
+                prompt = "prompt.md"
+                tools = ["shell"]
+                [model]
+                provider = "openai"
+                model = "gpt-test"
+                [budgets]
+                iterations = 4
+                """);
+        Files.writeString(skills.resolve("prompt.md"), "You answer operators on Signal.");
+        String shipped = Files.readString(Installation.HOME.resolve("etc/crustyclaw.toml"), StandardCharsets.UTF_8)
+                .replaceFirst("(\\[provider\\.openai\\][^\\[]*?)base_url = \"\"", "$1base_url = \"" + model.baseUrl() + "\"");
+        assertThat(shipped).contains(model.baseUrl().toString());
+        dist.config(dist.write("crustyclaw.toml", shipped + "\n[agent]\nskill_dirs = [\"" + skills.getParent() + "\"]\n" + """
 
                 [channel.signal]
                 number = "%s"
@@ -58,6 +83,7 @@ class SignalApprovalTest {
     static void stop() throws IOException {
         dist.close();
         signal.close();
+        model.close();
     }
 
     /** The next message the daemon sent to {@code to}, skipping others. */
@@ -107,5 +133,25 @@ class SignalApprovalTest {
 
         String audit = dist.run("audit", "tail", "-n", "200", "--json").out();
         assertThat(audit).contains("channel.command").contains("signal:" + OPERATOR).contains("signal:" + STRANGER);
+    }
+
+    @Test
+    void aSkillStartedFromSignalReportsItsStepsAndAnswerThere() throws Exception {
+        Installation.await(java.time.Duration.ofSeconds(WAIT), () -> dist.run("signal", "status", "--json").json(),
+                j -> j.path("receiving").asBoolean());
+        signal.deliver(ACCOUNT, STRANGER, "run chat REQ-SIGNAL hello");
+        assertThat(nextTo(STRANGER)).startsWith("Not allowed: run");
+
+        signal.deliver(ACCOUNT, OPERATOR, "run chat REQ-SIGNAL what does the shell say?");
+        String started = nextTo(OPERATOR);
+        Matcher id = Pattern.compile("Task (\\S+) started \\(chat\\)").matcher(started);
+        assertThat(id.find()).as(started).isTrue();
+        String step = nextTo(OPERATOR);
+        assertThat(step).startsWith("Task " + id.group(1) + ": ").contains("shell");
+        String answer = nextTo(OPERATOR);
+        assertThat(answer).startsWith("Task " + id.group(1) + " succeeded").contains("The shell said SIGNAL-42.");
+
+        signal.deliver(ACCOUNT, OPERATOR, "tasks");
+        assertThat(nextTo(OPERATOR)).contains(id.group(1) + " succeeded chat");
     }
 }

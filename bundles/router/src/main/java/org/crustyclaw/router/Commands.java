@@ -8,6 +8,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import org.crustyclaw.api.agent.Task;
+import org.crustyclaw.api.agent.TaskRequest;
+import org.crustyclaw.api.agent.Tasks;
 import org.crustyclaw.api.channel.Channel;
 import org.crustyclaw.api.policy.Principal;
 import org.crustyclaw.api.review.ApprovalRequest;
@@ -28,23 +31,65 @@ final class Commands {
               approvals            what waits for an answer
               approve ID [reason]  lets the action go ahead
               reject ID [reason]   refuses it
+              run SKILL TEXT       starts a skill; its progress and answer come here
+              tasks                the latest tasks and their state
               help                 this list""";
 
     private final Approvals approvals;
     private final Supplier<Optional<Sandboxes>> sandboxes;
     private final Supplier<Optional<Daemon>> daemon;
     private final Supplier<Map<String, Channel>> channels;
+    private final Supplier<Optional<Tasks>> tasks;
 
     Commands(Approvals approvals, Supplier<Optional<Sandboxes>> sandboxes, Supplier<Optional<Daemon>> daemon,
-            Supplier<Map<String, Channel>> channels) {
+            Supplier<Map<String, Channel>> channels, Supplier<Optional<Tasks>> tasks) {
         this.approvals = approvals;
         this.sandboxes = sandboxes;
         this.daemon = daemon;
         this.channels = channels;
+        this.tasks = tasks;
     }
 
     boolean knows(String verb) {
-        return List.of("help", "status", "approvals", "approve", "reject").contains(verb);
+        return List.of("help", "status", "approvals", "approve", "reject", "run", "tasks").contains(verb);
+    }
+
+    /**
+     * Starts a skill for the sender; {@code started} gets the task so its progress can be
+     * followed into the conversation. Answers what to tell the sender now.
+     */
+    String start(ChannelCommand command, Principal.Authorized by, java.util.function.Consumer<Task> started) {
+        Optional<String> skill = command.arg(0);
+        String input = command.restFrom(1);
+        if (skill.isEmpty() || input.isBlank()) {
+            return "usage: run SKILL TEXT  (e.g. run repo-qa what does the build do?)";
+        }
+        Optional<Tasks> t = tasks.get();
+        if (t.isEmpty()) {
+            return "No agent runtime is installed here: skills cannot run.";
+        }
+        try {
+            Task task = t.get().submit(new TaskRequest(skill.get(), input, by.authenticated(), Optional.empty()));
+            started.accept(task);
+            return "Task " + task.id() + " started (" + task.skill() + "). Progress and the answer come here.";
+        } catch (IllegalArgumentException | SecurityException e) {
+            return "Cannot run " + abbreviate(skill.get(), 64) + ": " + e.getMessage();
+        }
+    }
+
+    private String recent() {
+        Optional<Tasks> t = tasks.get();
+        if (t.isEmpty()) {
+            return "No agent runtime is installed here.";
+        }
+        List<Task> list = t.get().list(MAX_LIST);
+        if (list.isEmpty()) {
+            return "No tasks yet.";
+        }
+        StringBuilder out = new StringBuilder();
+        list.forEach(task -> out.append(task.id()).append(' ').append(task.state().label()).append(' ')
+                .append(task.skill()).append(": ").append(abbreviate(task.input(), 80)).append('\n'));
+        return out.toString().stripTrailing();
     }
 
     String run(ChannelCommand command, Principal.Authorized by) {
@@ -54,6 +99,7 @@ final class Commands {
             case "approvals" -> pending();
             case "approve" -> answer(command, true, by);
             case "reject" -> answer(command, false, by);
+            case "tasks" -> recent();
             default -> "Unknown command '" + abbreviate(command.verb(), 40) + "'.\n" + HELP;
         };
     }

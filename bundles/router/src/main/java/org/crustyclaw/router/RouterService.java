@@ -11,6 +11,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.crustyclaw.api.agent.Task;
+import org.crustyclaw.api.agent.TaskEvent;
+import org.crustyclaw.api.agent.Tasks;
 import org.crustyclaw.api.channel.Channel;
 import org.crustyclaw.api.channel.InboundMessage;
 import org.crustyclaw.api.channel.OutboundMessage;
@@ -67,6 +70,12 @@ public final class RouterService implements Router {
             r -> new Thread(r, "crustyclaw-router-offers"));
     private volatile Sandboxes sandboxes;
     private volatile Daemon daemon;
+    private volatile Tasks tasks;
+    private final ExecutorService followers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "crustyclaw-router-follow");
+        t.setDaemon(true);
+        return t;
+    });
 
     record Recipient(String channel, String id) {
         static Recipient parse(String spec) {
@@ -88,7 +97,7 @@ public final class RouterService implements Router {
             throw new IllegalArgumentException("approvalPollMillis must be at least 100: " + config.approvalPollMillis());
         }
         this.commands = new Commands(approvals, () -> Optional.ofNullable(sandboxes), () -> Optional.ofNullable(daemon),
-                () -> Map.copyOf(channels));
+                () -> Map.copyOf(channels), () -> Optional.ofNullable(tasks));
         if (!notify.isEmpty()) {
             offers.scheduleWithFixedDelay(this::offerPending, 0, config.approvalPollMillis(), TimeUnit.MILLISECONDS);
         }
@@ -125,8 +134,20 @@ public final class RouterService implements Router {
         }
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setTasks(Tasks t) {
+        tasks = t;
+    }
+
+    void unsetTasks(Tasks t) {
+        if (tasks == t) {
+            tasks = null;
+        }
+    }
+
     @Deactivate
     void deactivate() {
+        followers.shutdownNow();
         offers.shutdownNow();
         worker.shutdown();
     }
@@ -154,6 +175,9 @@ public final class RouterService implements Router {
         Principal.Authenticated who = message.principal();
         Principal.Authorization decision = who.authorize(policy, ACTION, "command." + verb);
         if (decision instanceof Principal.Authorization.Granted granted) {
+            if (verb.equals("run")) {
+                return Optional.of(commands.start(command, granted.principal(), task -> follow(task, message)));
+            }
             return Optional.of(commands.run(command, granted.principal()));
         }
         if (decision instanceof Principal.Authorization.NeedsApproval ask) {
@@ -163,6 +187,48 @@ public final class RouterService implements Router {
         Principal.Authorization.Refused no = (Principal.Authorization.Refused) decision;
         return Optional.of("Not allowed: " + command.verb() + " (rule " + no.verdict().rule()
                 + "). Ask an operator to map your number to a role.");
+    }
+
+    /**
+     * Reports a task started from a chat back to it: state changes, approvals it waits for
+     * (offered with the words to answer them) and, at the end, its answer or why it stopped.
+     */
+    private void follow(Task task, InboundMessage to) {
+        Tasks t = tasks;
+        followers.execute(() -> {
+            try {
+                t.follow(task.id(), 0, event -> progress(event).ifPresent(text -> reply(to, text)));
+                t.find(task.id()).ifPresent(done -> reply(to, outcome(done)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "following task " + task.id() + " failed: " + e.getMessage());
+            }
+        });
+    }
+
+    static Optional<String> progress(TaskEvent event) {
+        return switch (event.kind()) {
+            case APPROVAL -> Optional.of(approval(event));
+            case TOOL_CALL -> Optional.of("Task " + event.taskId() + ": " + Commands.abbreviate(event.text(), 200));
+            case REFUSED -> Optional.of("Task " + event.taskId() + " was refused: " + Commands.abbreviate(event.text(), 300));
+            default -> Optional.empty();
+        };
+    }
+
+    private static String approval(TaskEvent event) {
+        String id = event.detail().getOrDefault("approval", "");
+        if (event.detail().containsKey("approved") || id.isEmpty()) {
+            return "Task " + event.taskId() + ": " + Commands.abbreviate(event.text(), 300);
+        }
+        return "Task " + event.taskId() + " " + Commands.abbreviate(event.text(), 500) + "\nReply 'approve " + id
+                + "' or 'reject " + id + " reason'.";
+    }
+
+    static String outcome(Task task) {
+        String head = "Task " + task.id() + " " + task.state().label()
+                + task.stopReason().map(r -> " (" + r + ")").orElse("");
+        return task.output().map(o -> head + ":\n" + o).orElse(head + ".");
     }
 
     private void reply(InboundMessage to, String text) {

@@ -242,15 +242,34 @@ final class Commands {
     int version(boolean json) {
         Properties build = Layout.buildInfo();
         String java = System.getProperty("java.vendor") + " " + System.getProperty("java.version");
+        Path sbom = layout.home().resolve("sbom.cyclonedx.json");
+        String digest = sbomDigest(sbom);
         if (json) {
-            out.printf("{%n  \"version\" : \"%s\",%n  \"commit\" : \"%s\",%n  \"buildTime\" : \"%s\",%n  \"javaVersion\" : \"%s\"%n}%n",
+            out.printf("{%n  \"version\" : \"%s\",%n  \"commit\" : \"%s\",%n  \"buildTime\" : \"%s\",%n  \"javaVersion\" : \"%s\",%n"
+                    + "  \"sbom\" : \"%s\",%n  \"sbomSha256\" : \"%s\"%n}%n",
                     jsonEscape(build.getProperty("version", "unknown")), jsonEscape(build.getProperty("commit", "unknown")),
-                    jsonEscape(build.getProperty("buildTime", "unknown")), jsonEscape(java));
+                    jsonEscape(build.getProperty("buildTime", "unknown")), jsonEscape(java), jsonEscape(sbom.toString()),
+                    jsonEscape(digest));
         } else {
             out.printf("crustyclaw %s (commit %s, built %s) on %s%n", build.getProperty("version", "unknown"),
                     build.getProperty("commit", "unknown"), build.getProperty("buildTime", "unknown"), java);
+            out.printf("bill of materials %s: SHA-256 %s%n", sbom, digest);
         }
         return Main.OK;
+    }
+
+    /** The SHA-256 of the installation's SBOM, so a running daemon can be matched to it; what is wrong when it cannot be read. */
+    static String sbomDigest(Path sbom) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(sbom));
+            return java.util.HexFormat.of().formatHex(digest);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return "missing: no " + sbom + " (the distribution ships one)";
+        } catch (IOException e) {
+            return "unreadable: " + e.getMessage();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
     }
 
     int shell() throws IOException {
