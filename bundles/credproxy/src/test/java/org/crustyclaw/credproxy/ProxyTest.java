@@ -101,6 +101,14 @@ class ProxyTest {
         }
     }
 
+    static String sendOrReset(InetSocketAddress proxy, String raw) {
+        try {
+            return send(proxy, raw);
+        } catch (IOException reset) {
+            return "";
+        }
+    }
+
     String get(String url, String... headers) throws IOException {
         return send(session.proxyAddress(), "GET " + url + " HTTP/1.1\r\nHost: x\r\n" + String.join("", headers) + "\r\n");
     }
@@ -166,7 +174,8 @@ class ProxyTest {
     @Test
     void whatNoRuleNamesIsDeniedAndAudited() throws Exception {
         assertThat(get("http://nowhere.test/")).startsWith("HTTP/1.1 403 ").contains("no rule of skill forge allows host nowhere.test");
-        assertThat(audit.next().payload()).containsEntry("decision", "deny").containsEntry("rule", "default-deny");
+        assertThat(audit.await(e -> e.payload().get("host").equals("nowhere.test")).payload())
+                .containsEntry("decision", "deny").containsEntry("rule", "default-deny");
 
         assertThat(send(session.proxyAddress(), "DELETE " + api("/") + " HTTP/1.1\r\nHost: x\r\n\r\n"))
                 .startsWith("HTTP/1.1 403 ").contains("method DELETE is not allowed");
@@ -174,9 +183,8 @@ class ProxyTest {
         assertThat(get("http://127.0.0.1:" + upstream.port() + "/")).startsWith("HTTP/1.1 403 ").contains("IP address");
         assertThat(send(session.proxyAddress(), "CONNECT api.test:" + upstream.port() + " HTTP/1.1\r\n\r\n"))
                 .startsWith("HTTP/1.1 403 ").contains("CONNECT");
-        audit.next();
-        audit.next();
-        assertThat(audit.next().payload()).containsEntry("rule", "ip-literal");
+        assertThat(audit.await(e -> e.payload().get("host").equals("127.0.0.1")).payload()).containsEntry("rule", "ip-literal")
+                .containsEntry("decision", "deny");
         assertThat(upstream.received).isEmpty();
     }
 
@@ -201,7 +209,8 @@ class ProxyTest {
                 + "7fffffffffff\r\n")).startsWith("HTTP/1.1 413 ");
         assertThat(send(session.proxyAddress(), "GET /relative HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 400 ")
                 .contains("absolute");
-        assertThat(audit.next().payload()).containsEntry("decision", "malformed").containsEntry("status", "400");
+        assertThat(audit.await(e -> e.payload().get("decision").equals("malformed")).payload()).containsKey("reason");
+        assertThat(audit.await(e -> e.payload().get("status").equals("431")).payload()).containsEntry("decision", "malformed");
         assertThat(upstream.received).isEmpty();
         // and it still serves
         assertThat(get(url)).startsWith("HTTP/1.1 200 ");
@@ -275,10 +284,11 @@ class ProxyTest {
                 held.getOutputStream().write("GET ".getBytes(StandardCharsets.US_ASCII));
                 held.getOutputStream().flush();
                 String refused = "";
-                // the held connection may not be counted yet when the second arrives: try until it is
+                // the held connection may not be counted yet when the second arrives: try until it is.
+                // A refusal closes before reading the request, so the client may see a reset (empty) instead
                 while (!refused.startsWith("HTTP/1.1 429 ")) {
-                    refused = send(small.proxyAddress(), "GET " + api("/") + " HTTP/1.1\r\n\r\n");
-                    assertThat(refused).matches("(?s)HTTP/1.1 (429|413|200) .*");
+                    refused = sendOrReset(small.proxyAddress(), "GET " + api("/") + " HTTP/1.1\r\n\r\n");
+                    assertThat(refused).matches("(?s)(HTTP/1.1 (429|413|200) .*)?");
                 }
                 assertThat(refused).contains("1 connections open");
             }

@@ -35,6 +35,27 @@ final class RecordingAudit implements AuditLog {
         return e;
     }
 
+    /**
+     * Waits until an event matching {@code test} is recorded and returns it. Events of
+     * requests made one after the other may be recorded in either order: each is written
+     * after its client got its answer.
+     */
+    AuditEvent await(java.util.function.Predicate<AuditEvent> test) throws InterruptedException {
+        synchronized (this) {
+            for (AuditEvent e : all) {
+                if (test.test(e)) {
+                    return e;
+                }
+            }
+        }
+        while (true) {
+            AuditEvent e = next();
+            if (test.test(e)) {
+                return e;
+            }
+        }
+    }
+
     /** The next event of {@code type}, skipping others. */
     AuditEvent next(String type) throws InterruptedException {
         while (true) {

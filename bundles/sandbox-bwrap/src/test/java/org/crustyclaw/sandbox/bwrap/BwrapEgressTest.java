@@ -57,6 +57,8 @@ class BwrapEgressTest {
     static HttpServer server;
     static final LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
     static final List<AuditEvent> events = Collections.synchronizedList(new ArrayList<>());
+    /** Each request's event is written after its client got the answer: the test waits for them here. */
+    static final LinkedBlockingQueue<AuditEvent> arrivals = new LinkedBlockingQueue<>();
 
     @TempDir
     Path workspace;
@@ -119,6 +121,12 @@ class BwrapEgressTest {
             assertThat(received.take()).isEqualTo("/hello Bearer " + REAL);
             assertThat(received).isEmpty();
         }
+        int requests = 0;
+        while (requests < 4) {
+            AuditEvent e = arrivals.poll(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(e).as("the proxy's audit events of the four requests").isNotNull();
+            requests += e.type().equals("egress.request") ? 1 : 0;
+        }
         Map<String, Long> decisions = events.stream().filter(e -> e.type().equals("egress.request"))
                 .collect(Collectors.groupingBy(e -> e.payload().get("rule"), Collectors.counting()));
         assertThat(decisions).containsEntry("local", 1L).containsEntry("default-deny", 1L)
@@ -135,6 +143,7 @@ class BwrapEgressTest {
         public AuditEvent append(String type, String actor, Map<String, String> payload) {
             AuditEvent e = new AuditEvent(events.size() + 1, Instant.now(), type, actor, payload, "0".repeat(64), "0".repeat(64));
             events.add(e);
+            arrivals.add(e);
             return e;
         }
 
