@@ -89,7 +89,7 @@ class TwoDaemonsTest {
         // under /tmp, not in an installation's private temp directory: the sandbox user must reach it
         shared = Files.createTempDirectory("crustyclaw-it-shared-workspaces-");
         String toml = Files.readString(Installation.HOME.resolve("etc/crustyclaw.toml"))
-                .replace("[sandbox.manager]\n", "[sandbox.manager]\nworkspace_root = \"" + shared + "\"\n");
+                .replaceFirst("(?m)^\\[sandbox\\.manager]\n", "[sandbox.manager]\nworkspace_root = \"" + shared + "\"\n");
         first.config(first.write("crustyclaw.toml", toml));
         second.config(second.write("crustyclaw.toml", toml));
         long firstPid = first.start();
